@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email=None, password=None, *, phone=None, **extra):
+        if not email and not phone:
+            raise ValueError("A user needs an e-mail address or a mobile number")
+        user = self.model(email=self.normalize_email(email) or None, phone=phone or None, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email=None, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, is_active=True)
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A shopper, a vendor's staff member, a station operator or county staff.
+
+    Either an e-mail address or a mainland mobile number identifies the account; the phone is
+    stored in E.164 form (+8613812345678). Staff log in to the dashboard with either.
+    """
+
+    email = models.EmailField(_("电子邮箱"), unique=True, null=True, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, unique=True, null=True, blank=True)
+    first_name = models.CharField(_("名"), max_length=150, blank=True)
+    last_name = models.CharField(_("姓"), max_length=150, blank=True)
+    is_staff = models.BooleanField(_("员工"), default=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    language_code = models.CharField(_("语言"), max_length=10, default="zh-hans")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.email or self.phone or f"user {self.pk}"
+
+    def get_full_name(self) -> str:
+        return f"{self.last_name}{self.first_name}".strip()
+
+    def get_short_name(self) -> str:
+        return self.first_name

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class GraphqlConfig(AppConfig):
+    name = "backend.graphql"
+    label = "api"

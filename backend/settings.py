@@ -1,0 +1,243 @@
+"""Django settings for County Market.
+
+Every setting that differs between machines comes from the environment (12-factor). With no
+variables set the project runs for a newcomer: an embedded PostgreSQL under `.data/`, Celery
+tasks in-process, mail and SMS written to the log. `COUNTY_MARKET_ENV=production` switches on
+the production checks in `backend.core.checks`, which refuse to start an unsafe configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("COUNTY_MARKET_DATA_DIR", BASE_DIR / ".data"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+ENVIRONMENT = os.environ.get("COUNTY_MARKET_ENV", "development")
+IS_PRODUCTION = ENVIRONMENT == "production"
+
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+DEBUG = env_bool("DEBUG", not IS_PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "unfold",
+    "unfold.contrib.filters",
+    "unfold.contrib.inlines",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "graphene_django",
+    "backend.core",
+    "backend.account",
+    "backend.channel",
+    "backend.catalog",
+    "backend.inventory",
+    "backend.vendors",
+    "backend.search",
+    "backend.storefront",
+    "backend.graphql",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "backend.urls"
+WSGI_APPLICATION = "backend.wsgi.application"
+ASGI_APPLICATION = "backend.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "storefront_theme" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    if IS_PRODUCTION:
+        # The production check reports the missing variable; never start an embedded server there.
+        return "postgres://unset/unset"
+    from backend.core.embedded_db import embedded_database_url
+
+    return embedded_database_url(DATA_DIR / "pg")
+
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        _database_url(), conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+    )
+}
+DATABASES["default"].setdefault("OPTIONS", {})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "account.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Chinese first, English second (DESIGN.md: Language).
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "backend" / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+STATICFILES_DIRS = [BASE_DIR / "storefront_theme" / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if IS_PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# Redis: cache (and Celery broker when no explicit broker is given).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cm"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Celery: with no broker configured tasks run in-process (DESIGN.md: runtime components).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# GraphQL API.
+GRAPHENE = {"SCHEMA": "backend.graphql.api.schema"}
+GRAPHQL_MAX_PAGE_SIZE = int(os.environ.get("GRAPHQL_MAX_PAGE_SIZE", "100"))
+GRAPHQL_MAX_DEPTH = int(os.environ.get("GRAPHQL_MAX_DEPTH", "10"))
+GRAPHQL_MAX_COST = int(os.environ.get("GRAPHQL_MAX_COST", "50000"))
+JWT_ACCESS_TTL_SECONDS = int(os.environ.get("JWT_ACCESS_TTL_SECONDS", "300"))
+JWT_REFRESH_TTL_SECONDS = int(os.environ.get("JWT_REFRESH_TTL_SECONDS", str(30 * 24 * 3600)))
+
+# Product media.
+PRODUCT_MEDIA_MAX_BYTES = int(os.environ.get("PRODUCT_MEDIA_MAX_BYTES", str(8 * 1024 * 1024)))
+THUMBNAIL_SIZES = [64, 128, 256, 512, 1024]
+
+# Search: PostgreSQL by default, Elasticsearch when a cluster is configured.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+SEARCH_BACKEND = os.environ.get(
+    "SEARCH_BACKEND",
+    "backend.search.backends.elasticsearch.ElasticsearchBackend"
+    if ELASTICSEARCH_URL
+    else "backend.search.backends.postgres.PostgresBackend",
+)
+
+CATALOG_SEED_DIR = Path(os.environ.get("CATALOG_SEED_DIR", BASE_DIR / "catalog_seed"))
+
+# Security: strict in production, relaxed for local HTTP in development.
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+UNFOLD = {
+    "SITE_TITLE": _("县域电商 · 管理后台"),
+    "SITE_HEADER": _("县域电商管理后台"),
+    "SITE_SYMBOL": "storefront",
+    "SHOW_LANGUAGES": True,
+}
+
+
+def _refuse_unsafe_production() -> None:
+    """Production must not start with development defaults (issue #2: 12-factor settings)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    problems = []
+    if DEBUG:
+        problems.append("DEBUG is on")
+    if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32:
+        problems.append("SECRET_KEY is the development default or shorter than 32 characters")
+    if not ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS is empty")
+    if not os.environ.get("DATABASE_URL"):
+        problems.append("DATABASE_URL is not set")
+    if problems:
+        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
+
+
+if IS_PRODUCTION:
+    _refuse_unsafe_production()
+
+AUTHENTICATION_BACKENDS = ["backend.account.backends.EmailOrPhoneBackend"]
