@@ -47,6 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
         ordering = ["pk"]
+        permissions = [("manage_staff", _("管理员工与权限组"))]
 
     def __str__(self) -> str:
         return self.email or self.phone or f"user {self.pk}"

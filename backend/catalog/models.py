@@ -109,6 +109,7 @@ class ProductType(models.Model):
         verbose_name = _("商品类型")
         verbose_name_plural = _("商品类型")
         ordering = ["slug"]
+        permissions = [("manage_product_types_and_attributes", _("管理商品类型与属性"))]
 
     def __str__(self) -> str:
         return self.name
@@ -222,6 +223,7 @@ class Product(SeoFields):
         verbose_name = _("商品")
         verbose_name_plural = _("商品")
         ordering = ["slug"]
+        permissions = [("manage_products", _("管理商品、库存与仓库"))]
         indexes = [
             GinIndex(
                 name="product_search_trgm", fields=["search_document"], opclasses=["gin_trgm_ops"]

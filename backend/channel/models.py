@@ -16,6 +16,7 @@ class Channel(models.Model):
         verbose_name = _("销售渠道")
         verbose_name_plural = _("销售渠道")
         ordering = ["slug"]
+        permissions = [("manage_channels", _("管理销售渠道"))]
 
     def __str__(self) -> str:
         return self.name

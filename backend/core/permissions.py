@@ -1,0 +1,29 @@
+"""Staff permissions, named as Saleor names them.
+
+Each is a Django permission (app_label.codename) declared in a model's Meta, so it can be
+granted through permission groups in the dashboard; the GraphQL `PermissionEnum` is generated
+from this enum so a permission has one spelling everywhere.
+"""
+
+from django.db import models
+
+
+class Permission(models.TextChoices):
+    MANAGE_PRODUCTS = "catalog.manage_products", "Manage products"
+    MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES = (
+        "catalog.manage_product_types_and_attributes",
+        "Manage product types and attributes",
+    )
+    MANAGE_CHANNELS = "channel.manage_channels", "Manage channels"
+    MANAGE_STAFF = "account.manage_staff", "Manage staff"
+
+    @property
+    def codename(self) -> str:
+        return self.value.split(".", 1)[1]
+
+
+def has_permissions(user, permissions) -> bool:
+    """True when the user is active and holds every one of `permissions`."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return all(user.has_perm(permission.value) for permission in permissions)
