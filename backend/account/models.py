@@ -3,7 +3,12 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
+
+
+def _new_token_key() -> str:
+    return get_random_string(12)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -36,6 +41,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     language_code = models.CharField(_("语言"), max_length=10, default="zh-hans")
+    # Rotating this key invalidates every JWT issued to the user (password change, logout all).
+    jwt_token_key = models.CharField(max_length=12, default=_new_token_key, editable=False)
 
     objects = UserManager()
 
@@ -51,6 +58,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email or self.phone or f"user {self.pk}"
+
+    def set_password(self, raw_password) -> None:
+        super().set_password(raw_password)
+        self.jwt_token_key = _new_token_key()
 
     def get_full_name(self) -> str:
         return f"{self.last_name}{self.first_name}".strip()

@@ -1,3 +1,7 @@
 from django.urls import path
 
-urlpatterns: list = []
+from backend.graphql.views import GraphQLView
+
+urlpatterns = [
+    path("graphql/", GraphQLView.as_view(), name="api"),
+]

@@ -1,0 +1,98 @@
+"""Read queries of the catalog: what a shopper or a staff member may see in a channel."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from backend.catalog.models import (
+    Category,
+    Collection,
+    CollectionChannelListing,
+    Product,
+    ProductChannelListing,
+    ProductVariant,
+    ProductVariantChannelListing,
+)
+from backend.channel.models import Channel
+from backend.core.permissions import Permission, has_permissions
+from backend.inventory.models import Stock
+
+
+def can_manage_products(user) -> bool:
+    return has_permissions(user, [Permission.MANAGE_PRODUCTS])
+
+
+def published_listings(channel: Channel, *, now=None) -> QuerySet[ProductChannelListing]:
+    now = now or timezone.now()
+    return ProductChannelListing.objects.filter(channel=channel, is_published=True).filter(
+        Q(published_at__isnull=True) | Q(published_at__lte=now)
+    )
+
+
+def visible_products(*, channel: Channel | None, user=None, for_listing: bool = True):
+    """Products the user may see in the channel.
+
+    Staff who manage products see everything (also products not listed in the channel);
+    everyone else sees products published in an active channel, and in lists only those
+    marked visible in listings (Saleor semantics of `visible_in_listings`).
+    """
+    products = Product.objects.all()
+    if can_manage_products(user):
+        return products
+    if channel is None or not channel.is_active:
+        return products.none()
+    listings = published_listings(channel).filter(product_id=OuterRef("pk"))
+    if for_listing:
+        listings = listings.filter(visible_in_listings=True)
+    priced = ProductVariantChannelListing.objects.filter(
+        channel=channel, variant__product_id=OuterRef("pk"), price_amount__isnull=False
+    )
+    return products.filter(Exists(listings), Exists(priced))
+
+
+def visible_variants(*, channel: Channel | None, user=None) -> QuerySet[ProductVariant]:
+    variants = ProductVariant.objects.all()
+    if can_manage_products(user):
+        return variants
+    if channel is None or not channel.is_active:
+        return variants.none()
+    products = visible_products(channel=channel, user=user, for_listing=False)
+    priced = ProductVariantChannelListing.objects.filter(
+        channel=channel, variant_id=OuterRef("pk"), price_amount__isnull=False
+    )
+    return variants.filter(Exists(priced), product__in=products)
+
+
+def visible_collections(*, channel: Channel | None, user=None) -> QuerySet[Collection]:
+    collections = Collection.objects.all()
+    if can_manage_products(user):
+        return collections
+    if channel is None or not channel.is_active:
+        return collections.none()
+    now = timezone.now()
+    published = CollectionChannelListing.objects.filter(
+        collection_id=OuterRef("pk"), channel=channel, is_published=True
+    ).filter(Q(published_at__isnull=True) | Q(published_at__lte=now))
+    return collections.filter(Exists(published))
+
+
+def in_stock_condition(channel: Channel | None) -> Q:
+    """Products with at least one variant that can be sold now from the channel's warehouses."""
+    stocks = Stock.objects.filter(
+        product_variant__product_id=OuterRef("pk"), quantity__gt=F("quantity_allocated")
+    )
+    if channel is not None:
+        stocks = stocks.filter(warehouse__channels=channel)
+    untracked = ProductVariant.objects.filter(product_id=OuterRef("pk"), track_inventory=False)
+    return Q(Exists(stocks)) | Q(Exists(untracked))
+
+
+def category_and_descendant_ids(category_ids: list[int]) -> list[int]:
+    ids, frontier = list(category_ids), list(category_ids)
+    while frontier:
+        frontier = list(
+            Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids.extend(frontier)
+    return ids

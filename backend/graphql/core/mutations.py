@@ -1,0 +1,94 @@
+"""Base mutation: permission check, one transaction, Saleor's error payload.
+
+A subclass declares its arguments, `permissions` and `error_type_class` in Meta, and implements
+`perform_mutation(root, info, **data)` returning an instance of itself. Services raise Django
+`ValidationError`s with a code (and `params={"field": ...}` or an error dict keyed by field);
+they come back as `errors { field message code }` and the transaction is rolled back, so a
+mutation with errors writes nothing.
+"""
+
+from __future__ import annotations
+
+import graphene
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from graphene.types.mutation import MutationOptions
+
+from backend.graphql.core.errors import ApiError, validation_errors
+from backend.graphql.core.permissions import require_permissions
+
+
+class BaseMutationOptions(MutationOptions):
+    permissions = None
+    error_type_class = None
+    error_type_field = "errors"
+    default_error_code = "INVALID"
+
+
+class BaseMutation(graphene.Mutation):
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def __init_subclass_with_meta__(
+        cls,
+        permissions=None,
+        error_type_class=None,
+        error_type_field="errors",
+        default_error_code="INVALID",
+        _meta=None,
+        **options,
+    ):
+        if _meta is None:
+            _meta = BaseMutationOptions(cls)
+        if error_type_class is None:
+            raise TypeError(f"{cls.__name__} must declare error_type_class in Meta")
+        _meta.permissions = permissions or []
+        _meta.error_type_class = error_type_class
+        _meta.error_type_field = error_type_field
+        _meta.default_error_code = default_error_code
+        options.setdefault("output", None)
+        super().__init_subclass_with_meta__(_meta=_meta, **options)
+        cls._meta.fields[error_type_field] = graphene.Field(
+            graphene.NonNull(graphene.List(graphene.NonNull(error_type_class))),
+            description="Errors of this mutation; empty when it succeeded.",
+        )
+
+    @classmethod
+    def check_permissions(cls, info) -> None:
+        if cls._meta.permissions:
+            require_permissions(info, cls._meta.permissions)
+
+    @classmethod
+    def mutate(cls, root, info, **data):
+        cls.check_permissions(info)
+        try:
+            with transaction.atomic():
+                response = cls.perform_mutation(root, info, **data)
+        except ValidationError as error:
+            return cls.handle_errors(error)
+        except ApiError as error:
+            # Bad IDs and similar input errors found while decoding arguments.
+            field = (error.extensions or {}).get("exception", {}).get("field")
+            return cls(
+                **{
+                    cls._meta.error_type_field: [
+                        {"field": field, "message": error.message, "code": "GRAPHQL_ERROR"}
+                    ]
+                }
+            )
+        setattr(response, cls._meta.error_type_field, [])
+        return response
+
+    @classmethod
+    def handle_errors(cls, error: ValidationError):
+        items = validation_errors(error, cls._meta.default_error_code)
+        known = set(cls._meta.error_type_class.code_enum._meta.enum.__members__)
+        for item in items:
+            if item["code"] not in known:
+                item["code"] = cls._meta.default_error_code
+        return cls(**{cls._meta.error_type_field: items})
+
+    @classmethod
+    def perform_mutation(cls, root, info, **data):
+        raise NotImplementedError

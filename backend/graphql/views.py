@@ -1,0 +1,110 @@
+"""The /graphql/ endpoint.
+
+graphene-django's view, hardened for a public API: JWT or session authentication, per-request
+loaders, depth and cost limits, and no request from outside ever answered with a 500 or a
+traceback — malformed JSON, wrong methods and unexpected exceptions become JSON errors with a
+stable code, and internal messages are logged, not shown.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView as BaseGraphQLView
+from graphene_django.views import HttpError
+from graphql import GraphQLError, specified_rules
+
+from backend.account.jwt import InvalidToken, user_from_token
+from backend.graphql.core.dataloaders import RequestLoaders
+from backend.graphql.core.errors import QueryErrorCode
+from backend.graphql.core.limits import limit_rules
+
+logger = logging.getLogger(__name__)
+
+# Errors whose messages are written for clients; anything else is an internal failure.
+CLIENT_ERROR_TYPES = (GraphQLError,)
+
+
+def _error(message: str, code: QueryErrorCode) -> dict:
+    return {"message": message, "extensions": {"exception": {"code": code.value}}}
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class GraphQLView(BaseGraphQLView):
+    graphiql = True
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self._authenticate(request)
+        except InvalidToken as error:
+            return self._json_response(
+                {"errors": [_error(error.message, QueryErrorCode(error.code))]}, 401
+            )
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Exception:  # the last line of defence: log it, answer with JSON
+            logger.exception("Unhandled error in the GraphQL view")
+            body = {"errors": [_error("Internal server error.", QueryErrorCode.INTERNAL_ERROR)]}
+            return self._json_response(body, 500)
+
+    def _authenticate(self, request) -> None:
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() in {"bearer", "jwt"} and token.strip():
+            request.user = user_from_token(token.strip())
+        elif not hasattr(request, "user"):
+            request.user = AnonymousUser()
+
+    @staticmethod
+    def _json_response(body: dict, status: int) -> HttpResponse:
+        return HttpResponse(json.dumps(body), status=status, content_type="application/json")
+
+    def get_context(self, request):
+        request.loaders = RequestLoaders()
+        return request
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if request.method == "POST" and self.get_content_type(request) not in {
+            "application/json",
+            "application/graphql",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        }:
+            raise HttpError(HttpResponse(status=415, content="Send the query as application/json."))
+        return data
+
+    def execute_graphql_request(self, request, data, query, variables, operation_name, *args):
+        if variables is not None and not isinstance(variables, dict):
+            raise HttpError(HttpResponse(status=400, content="Variables must be a JSON object."))
+        if query is not None and not isinstance(query, str):
+            raise HttpError(HttpResponse(status=400, content="The query must be a string."))
+        self.validation_rules = (*specified_rules, limit_rules(variables))
+        return super().execute_graphql_request(
+            request, data, query, variables, operation_name, *args
+        )
+
+    @staticmethod
+    def format_error(error):
+        if isinstance(error, GraphQLError):
+            original = error.original_error
+            if original is None or isinstance(original, CLIENT_ERROR_TYPES):
+                formatted = error.formatted
+                formatted.setdefault("extensions", {}).setdefault(
+                    "exception", {"code": QueryErrorCode.GRAPHQL_ERROR.value}
+                )
+                return formatted
+            logger.error("Error while resolving %s", error.path, exc_info=original)
+            return {
+                **_error("Internal server error.", QueryErrorCode.INTERNAL_ERROR),
+                "path": error.path,
+            }
+        if isinstance(error, HttpError):
+            return _error(error.response.content.decode() or str(error), QueryErrorCode.INVALID)
+        logger.error("Error in GraphQL request", exc_info=error)
+        return _error("Internal server error.", QueryErrorCode.INTERNAL_ERROR)
