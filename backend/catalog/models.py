@@ -53,7 +53,11 @@ class Category(SeoFields):
     slug = models.SlugField(_("标识"), max_length=255, unique=True, allow_unicode=True)
     description = models.JSONField(_("描述"), blank=True, default=dict)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级分类"), null=True, blank=True, related_name="children",
+        "self",
+        verbose_name=_("上级分类"),
+        null=True,
+        blank=True,
+        related_name="children",
         on_delete=models.CASCADE,
     )
     level = models.PositiveSmallIntegerField(_("层级"), default=0, editable=False)
@@ -72,16 +76,6 @@ class Category(SeoFields):
         self.level = self.parent.level + 1 if self.parent_id and self.parent else 0
         super().save(*args, **kwargs)
 
-    def descendant_ids(self) -> list[int]:
-        """This category and every category below it (one query per level of the tree)."""
-        ids, frontier = [self.pk], [self.pk]
-        while frontier:
-            frontier = list(
-                Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-            )
-            ids.extend(frontier)
-        return ids
-
 
 class ProductType(models.Model):
     name = models.CharField(_("名称"), max_length=250)
@@ -95,7 +89,10 @@ class ProductType(models.Model):
     # China VAT: 9% for primary agricultural goods, 13% for processed goods, 6% for tourism
     # services (VAT rate table of the State Taxation Administration, 2019 reform).
     tax_rate = models.DecimalField(
-        _("增值税率"), max_digits=5, decimal_places=4, default=Decimal("0.09"),
+        _("增值税率"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.09"),
         validators=[MinValueValidator(Decimal(0))],
     )
     product_attributes = models.ManyToManyField(
@@ -119,7 +116,9 @@ class Attribute(models.Model):
     name = models.CharField(_("名称"), max_length=250)
     slug = models.SlugField(_("标识"), max_length=250, unique=True, allow_unicode=True)
     input_type = models.CharField(
-        _("输入类型"), max_length=32, choices=AttributeInputType.choices,
+        _("输入类型"),
+        max_length=32,
+        choices=AttributeInputType.choices,
         default=AttributeInputType.DROPDOWN,
     )
     unit = models.CharField(_("单位"), max_length=32, blank=True)
@@ -155,7 +154,9 @@ class AttributeValue(models.Model):
         verbose_name_plural = _("属性值")
         ordering = ["sort_order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["attribute", "slug"], name="attribute_value_slug_unique")
+            models.UniqueConstraint(
+                fields=["attribute", "slug"], name="attribute_value_slug_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -196,12 +197,20 @@ class Product(SeoFields):
         ProductType, verbose_name=_("商品类型"), related_name="products", on_delete=models.PROTECT
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("分类"), related_name="products", null=True, blank=True,
+        Category,
+        verbose_name=_("分类"),
+        related_name="products",
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
     )
     vendor = models.ForeignKey(
-        "vendors.Vendor", verbose_name=_("商家"), related_name="products", null=True,
-        blank=True, on_delete=models.PROTECT,
+        "vendors.Vendor",
+        verbose_name=_("商家"),
+        related_name="products",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     name = models.CharField(_("名称"), max_length=250)
     slug = models.SlugField(_("标识"), max_length=255, unique=True, allow_unicode=True)
@@ -237,7 +246,9 @@ class Product(SeoFields):
 
 class AssignedProductAttributeValue(models.Model):
     product = models.ForeignKey(Product, related_name="attributevalues", on_delete=models.CASCADE)
-    value = models.ForeignKey(AttributeValue, related_name="productvalueassignment", on_delete=models.CASCADE)
+    value = models.ForeignKey(
+        AttributeValue, related_name="productvalueassignment", on_delete=models.CASCADE
+    )
     sort_order = models.IntegerField(default=0)
 
     class Meta:
@@ -253,9 +264,7 @@ class ProductVariant(models.Model):
     sku = models.CharField(_("SKU"), max_length=255, unique=True)
     weight_grams = models.PositiveIntegerField(_("重量（克）"), null=True, blank=True)
     track_inventory = models.BooleanField(_("跟踪库存"), default=True)
-    quantity_limit_per_customer = models.PositiveIntegerField(
-        _("每人限购"), null=True, blank=True
-    )
+    quantity_limit_per_customer = models.PositiveIntegerField(_("每人限购"), null=True, blank=True)
     sort_order = models.IntegerField(_("排序"), default=0)
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
@@ -274,8 +283,12 @@ class ProductVariant(models.Model):
 
 
 class AssignedVariantAttributeValue(models.Model):
-    variant = models.ForeignKey(ProductVariant, related_name="attributevalues", on_delete=models.CASCADE)
-    value = models.ForeignKey(AttributeValue, related_name="variantvalueassignment", on_delete=models.CASCADE)
+    variant = models.ForeignKey(
+        ProductVariant, related_name="attributevalues", on_delete=models.CASCADE
+    )
+    value = models.ForeignKey(
+        AttributeValue, related_name="variantvalueassignment", on_delete=models.CASCADE
+    )
     sort_order = models.IntegerField(default=0)
 
     class Meta:
@@ -312,7 +325,9 @@ class ProductMedia(models.Model):
 class Thumbnail(models.Model):
     """A resized copy of a product image, made by a Celery task (Saleor: Thumbnail)."""
 
-    product_media = models.ForeignKey(ProductMedia, related_name="thumbnails", on_delete=models.CASCADE)
+    product_media = models.ForeignKey(
+        ProductMedia, related_name="thumbnails", on_delete=models.CASCADE
+    )
     size = models.PositiveIntegerField()
     format = models.CharField(max_length=16, choices=ThumbnailFormat.choices)
     image = models.ImageField(upload_to="thumbnails/")
@@ -346,32 +361,44 @@ class Collection(SeoFields):
 
 
 class CollectionProduct(models.Model):
-    collection = models.ForeignKey(Collection, related_name="collectionproduct", on_delete=models.CASCADE)
+    collection = models.ForeignKey(
+        Collection, related_name="collectionproduct", on_delete=models.CASCADE
+    )
     product = models.ForeignKey(Product, related_name="collectionproduct", on_delete=models.CASCADE)
     sort_order = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["sort_order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["collection", "product"], name="collection_product_unique")
+            models.UniqueConstraint(
+                fields=["collection", "product"], name="collection_product_unique"
+            )
         ]
 
 
 class CollectionChannelListing(models.Model):
-    collection = models.ForeignKey(Collection, related_name="channel_listings", on_delete=models.CASCADE)
-    channel = models.ForeignKey("channel.Channel", related_name="collection_listings", on_delete=models.CASCADE)
+    collection = models.ForeignKey(
+        Collection, related_name="channel_listings", on_delete=models.CASCADE
+    )
+    channel = models.ForeignKey(
+        "channel.Channel", related_name="collection_listings", on_delete=models.CASCADE
+    )
     is_published = models.BooleanField(_("已发布"), default=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["collection", "channel"], name="collection_channel_unique")
+            models.UniqueConstraint(
+                fields=["collection", "channel"], name="collection_channel_unique"
+            )
         ]
 
 
 class ProductChannelListing(models.Model):
     product = models.ForeignKey(Product, related_name="channel_listings", on_delete=models.CASCADE)
-    channel = models.ForeignKey("channel.Channel", related_name="product_listings", on_delete=models.CASCADE)
+    channel = models.ForeignKey(
+        "channel.Channel", related_name="product_listings", on_delete=models.CASCADE
+    )
     is_published = models.BooleanField(_("已发布"), default=False)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     visible_in_listings = models.BooleanField(_("在列表中显示"), default=True)
@@ -400,19 +427,35 @@ class ProductChannelListing(models.Model):
 
 
 class ProductVariantChannelListing(models.Model):
-    variant = models.ForeignKey(ProductVariant, related_name="channel_listings", on_delete=models.CASCADE)
-    channel = models.ForeignKey("channel.Channel", related_name="variant_listings", on_delete=models.CASCADE)
+    variant = models.ForeignKey(
+        ProductVariant, related_name="channel_listings", on_delete=models.CASCADE
+    )
+    channel = models.ForeignKey(
+        "channel.Channel", related_name="variant_listings", on_delete=models.CASCADE
+    )
     currency = models.CharField(max_length=3, default="CNY")
     price_amount = models.DecimalField(
-        _("售价（含税）"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("售价（含税）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     cost_price_amount = models.DecimalField(
-        _("成本价"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("成本价"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     prior_price_amount = models.DecimalField(
-        _("原价"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("原价"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(Decimal(0))],
     )
     discounted_price_amount = models.DecimalField(

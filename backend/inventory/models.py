@@ -26,13 +26,19 @@ class Warehouse(models.Model):
     phone = models.CharField(_("电话"), max_length=32, blank=True)
     is_private = models.BooleanField(_("私有"), default=True)
     click_and_collect_option = models.CharField(
-        _("自提选项"), max_length=16, choices=WarehouseClickAndCollectOption.choices,
+        _("自提选项"),
+        max_length=16,
+        choices=WarehouseClickAndCollectOption.choices,
         default=WarehouseClickAndCollectOption.DISABLED,
     )
     is_cold_chain = models.BooleanField(_("冷链"), default=False)
     vendor = models.ForeignKey(
-        "vendors.Vendor", verbose_name=_("商家"), null=True, blank=True,
-        related_name="warehouses", on_delete=models.PROTECT,
+        "vendors.Vendor",
+        verbose_name=_("商家"),
+        null=True,
+        blank=True,
+        related_name="warehouses",
+        on_delete=models.PROTECT,
     )
     channels = models.ManyToManyField("channel.Channel", related_name="warehouses", blank=True)
 
@@ -61,7 +67,9 @@ class Stock(models.Model):
             models.UniqueConstraint(
                 fields=["warehouse", "product_variant"], name="stock_warehouse_variant_unique"
             ),
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_quantity_not_negative"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0), name="stock_quantity_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(quantity_allocated__gte=0) & Q(quantity_allocated__lte=F("quantity")),
                 name="stock_allocation_within_quantity",
