@@ -142,6 +142,9 @@ class VariantListingsByProductIdAndChannelLoader(DataLoader):
         listings = ProductVariantChannelListing.objects.filter(
             channel_id=channel_id, variant__product_id__in=keys
         ).select_related("variant")
+        by_variant = self.loaders.get(VariantListingByVariantIdAndChannelLoader, channel_id)
+        for listing in listings:
+            by_variant.prime(listing.variant_id, listing)
         grouped = group_by(listings, lambda listing: listing.variant.product_id)
         return [grouped.get(key, []) for key in keys]
 

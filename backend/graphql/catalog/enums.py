@@ -4,9 +4,11 @@ import graphene
 
 from backend.catalog.models import (
     AttributeInputType,
-    ProductMediaType as ProductMediaTypeChoices,
     ProductTypeKind,
     ThumbnailFormat,
+)
+from backend.catalog.models import (
+    ProductMediaType as ProductMediaTypeChoices,
 )
 
 

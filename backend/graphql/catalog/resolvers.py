@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from backend.catalog import models
 from backend.catalog.selectors import (
-    can_manage_products,
     visible_collections,
     visible_products,
     visible_variants,

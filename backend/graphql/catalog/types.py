@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import graphene
 from django.conf import settings
-from django.utils import timezone
 from graphene.types.generic import GenericScalar
 from graphene_django import DjangoObjectType
 
 from backend.catalog import models
 from backend.catalog.pricing import product_pricing, variant_pricing
 from backend.catalog.selectors import can_manage_products
-from backend.core.permissions import Permission
 from backend.catalog.thumbnails import pick_thumbnail
+from backend.core.permissions import Permission
 from backend.graphql.catalog import dataloaders as loaders
 from backend.graphql.catalog.enums import (
     AttributeInputTypeEnum,
@@ -20,12 +19,11 @@ from backend.graphql.catalog.enums import (
     ProductTypeKindEnum,
     ThumbnailFormatEnum,
 )
-from backend.graphql.channel.resolvers import resolve_channel, resolve_channel_or_none
 from backend.graphql.channel.types import Channel
 from backend.graphql.core.connection import CountableConnection
 from backend.graphql.core.dataloaders import load
-from backend.graphql.core.permissions import require_permissions
 from backend.graphql.core.money import Money, TaxedMoney, TaxedMoneyRange, Weight
+from backend.graphql.core.permissions import require_permissions
 from backend.graphql.vendors.types import Vendor
 
 

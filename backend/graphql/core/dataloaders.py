@@ -68,6 +68,10 @@ class DataLoader(Generic[K, V]):
             self._fetch([key])
         return self._cache[key]
 
+    def prime(self, key: K, value: V) -> None:
+        """Store a value another loader already fetched, so it is not fetched again."""
+        self._cache.setdefault(key, value)
+
     def load_many(self, keys: Iterable[K]) -> list[V]:
         keys = list(keys)
         missing = [key for key in keys if key not in self._cache]
@@ -107,8 +111,11 @@ class ByPkLoader(DataLoader[Any, Any]):
         return self.model._default_manager.all()
 
     def batch_load(self, keys):
-        found = self.queryset().in_bulk(keys)
-        return [found.get(key) for key in keys]
+        # Instances the request already holds (a page of products, say) need no query.
+        known = self.loaders.seen.get(self.model, {})
+        missing = [key for key in keys if key not in known]
+        found = self.queryset().in_bulk(missing) if missing else {}
+        return [known.get(key) or found.get(key) for key in keys]
 
 
 class ChildrenLoader(DataLoader[Any, list]):

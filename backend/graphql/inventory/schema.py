@@ -1,9 +1,9 @@
 import graphene
 
 from backend.core.permissions import Permission
-from backend.graphql.core.permissions import require_permissions
 from backend.graphql.core.connection import resolve_connection
 from backend.graphql.core.ids import decode_id
+from backend.graphql.core.permissions import require_permissions
 from backend.graphql.inventory.types import Warehouse, WarehouseCountableConnection
 from backend.inventory.models import Warehouse as WarehouseModel
 
