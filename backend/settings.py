@@ -73,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+if env_bool("DB_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "backend.core.middleware.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "backend.urls"
 WSGI_APPLICATION = "backend.wsgi.application"
 ASGI_APPLICATION = "backend.asgi.application"

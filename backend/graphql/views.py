@@ -13,6 +13,7 @@ import logging
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as BaseGraphQLView
@@ -59,6 +60,13 @@ class GraphQLView(BaseGraphQLView):
             request.user = user_from_token(token.strip())
         elif not hasattr(request, "user"):
             request.user = AnonymousUser()
+        elif request.method == "POST" and request.user.is_authenticated:
+            # The endpoint is CSRF-exempt for token clients; a browser session cookie alone
+            # must not authorise a cross-site POST, so without a valid CSRF token the request
+            # is served as anonymous.
+            rejected = CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+            if rejected is not None:
+                request.user = AnonymousUser()
 
     @staticmethod
     def _json_response(body: dict, status: int) -> HttpResponse:

@@ -87,3 +87,30 @@ def test_invalid_bearer_token_is_a_401(client, db):
     )
     assert response.status_code == 401
     assert response.json()["errors"][0]["extensions"]["exception"]["code"] == "JWT_INVALID_TOKEN"
+
+
+def test_session_cookie_without_csrf_token_is_served_as_anonymous(db, warehouse):
+    """A logged-in browser session must not authorise a cross-site POST by itself."""
+    from django.contrib.auth.models import Permission as DjangoPermission
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(DjangoPermission.objects.get(codename="manage_products"))
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+    response = browser.post(
+        "/graphql/",
+        data='{"query": "{ warehouses(first: 1) { totalCount } }"}',
+        content_type="application/json",
+    )
+    assert response.json()["errors"][0]["extensions"]["exception"]["code"] == "PERMISSION_DENIED"
+    csrf_token = browser.get("/graphql/", HTTP_ACCEPT="application/json").cookies["csrftoken"]
+    response = browser.post(
+        "/graphql/",
+        data='{"query": "{ warehouses(first: 1) { totalCount } }"}',
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=csrf_token.value,
+    )
+    assert response.json()["data"]["warehouses"]["totalCount"] == 1
