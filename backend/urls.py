@@ -2,7 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from backend.core.views import health
+
 urlpatterns = [
+    path("healthz/", health, name="health"),
     path("dashboard/", admin.site.urls),
     path("", include("backend.graphql.urls")),
 ]

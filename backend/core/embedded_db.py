@@ -7,12 +7,16 @@ listens on a Unix socket only, so it never touches the machine's port 5432.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 DATABASE_NAME = "countymarket"
 
 
 def embedded_database_url(data_dir: Path) -> str:
+    runtime_dir = data_dir.parent / "run"
+    runtime_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
