@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "backend.catalog",
     "backend.inventory",
     "backend.vendors",
+    "backend.brand",
     "backend.search",
     "backend.storefront",
     "backend.graphql",
