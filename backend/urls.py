@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz/", health, name="health"),
     path("dashboard/", admin.site.urls),
     path("", include("backend.graphql.urls")),
+    path("", include("backend.storefront.urls")),
 ]
 
 if settings.DEBUG:
