@@ -63,7 +63,10 @@ def decode_token(token: str, *, expected_type: str) -> dict:
 
 def user_from_token(token: str, *, expected_type: str = ACCESS) -> User:
     payload = decode_token(token, expected_type=expected_type)
-    user = User.objects.filter(pk=payload.get("sub"), is_active=True).first()
+    subject = payload.get("sub")
+    if not isinstance(subject, str) or not subject.isdigit():
+        raise InvalidToken("JWT_INVALID_TOKEN", "Invalid token.")
+    user = User.objects.filter(pk=int(subject), is_active=True).first()
     if user is None or payload.get("key") != user.jwt_token_key:
         raise InvalidToken("JWT_INVALID_TOKEN", "Invalid token.")
     return user

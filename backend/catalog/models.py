@@ -94,10 +94,10 @@ class ProductType(models.Model):
         default=Decimal("0.09"),
         validators=[MinValueValidator(Decimal(0))],
     )
-    product_attributes = models.ManyToManyField(
+    product_attributes: models.ManyToManyField = models.ManyToManyField(
         "Attribute", through="AttributeProduct", related_name="product_types", blank=True
     )
-    variant_attributes = models.ManyToManyField(
+    variant_attributes: models.ManyToManyField = models.ManyToManyField(
         "Attribute", through="AttributeVariant", related_name="product_variant_types", blank=True
     )
 
@@ -175,6 +175,9 @@ class AttributeProduct(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product_type_id}:{self.attribute_id}"
+
 
 class AttributeVariant(models.Model):
     attribute = models.ForeignKey(Attribute, on_delete=models.CASCADE)
@@ -189,6 +192,9 @@ class AttributeVariant(models.Model):
                 fields=["attribute", "product_type"], name="attribute_variant_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product_type_id}:{self.attribute_id}"
 
 
 class Product(SeoFields):
@@ -253,6 +259,9 @@ class AssignedProductAttributeValue(models.Model):
             models.UniqueConstraint(fields=["product", "value"], name="product_value_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.product_id}:{self.value_id}"
+
 
 class ProductVariant(models.Model):
     product = models.ForeignKey(Product, related_name="variants", on_delete=models.CASCADE)
@@ -293,6 +302,9 @@ class AssignedVariantAttributeValue(models.Model):
             models.UniqueConstraint(fields=["variant", "value"], name="variant_value_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.variant_id}:{self.value_id}"
+
 
 def product_media_path(instance: ProductMedia, filename: str) -> str:
     return f"products/{instance.product_id}/{filename}"
@@ -315,7 +327,7 @@ class ProductMedia(models.Model):
         ordering = ["sort_order", "pk"]
 
     def __str__(self) -> str:
-        return self.alt or self.image.name
+        return self.alt or self.image.name or f"media {self.pk}"
 
 
 class Thumbnail(models.Model):
@@ -336,6 +348,9 @@ class Thumbnail(models.Model):
                 fields=["product_media", "size", "format"], name="thumbnail_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.product_media_id} {self.size}px {self.format}"
 
 
 class Collection(SeoFields):
@@ -371,6 +386,9 @@ class CollectionProduct(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.collection_id}:{self.product_id}"
+
 
 class CollectionChannelListing(models.Model):
     collection = models.ForeignKey(
@@ -388,6 +406,9 @@ class CollectionChannelListing(models.Model):
                 fields=["collection", "channel"], name="collection_channel_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.collection_id}@{self.channel_id}"
 
 
 class ProductChannelListing(models.Model):
@@ -412,6 +433,9 @@ class ProductChannelListing(models.Model):
             models.UniqueConstraint(fields=["product", "channel"], name="product_channel_unique")
         ]
         indexes = [models.Index(fields=["channel", "discounted_price_amount"], name="pcl_price")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@{self.channel_id}"
 
     def is_visible(self, now=None) -> bool:
         now = now or timezone.now()
@@ -467,3 +491,6 @@ class ProductVariantChannelListing(models.Model):
                 condition=models.Q(price_amount__gte=0), name="variant_price_not_negative"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}@{self.channel_id} {self.price_amount}"

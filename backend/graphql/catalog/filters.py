@@ -112,8 +112,8 @@ def filter_products(queryset: QuerySet, data: dict, channel: Channel | None) -> 
         published = ProductChannelListing.objects.filter(
             product_id=OuterRef("pk"), channel=channel, is_published=True
         )
-        condition = Exists(published)
-        queryset = queryset.filter(condition if data["is_published"] else ~condition)
+        exists = Exists(published)
+        queryset = queryset.filter(exists if data["is_published"] else ~exists)
     if data.get("search"):
         queryset = get_search_backend().search_products(queryset, data["search"])
     return queryset

@@ -64,7 +64,7 @@ def error_type(name: str, code_enum: type[graphene.Enum]) -> type[graphene.Objec
             "__doc__": f"Errors of {name.removesuffix('Error')} mutations.",
         },
     )
-    error_class.code_enum = code_enum
+    error_class.code_enum = code_enum  # type: ignore[attr-defined]
     return error_class
 
 

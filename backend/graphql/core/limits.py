@@ -74,7 +74,7 @@ class _Walker:
 
 def limit_rules(variables: dict | None):
     """Validation rules bound to this request's variables (page sizes may be variables)."""
-    variables = variables if isinstance(variables, dict) else {}
+    known: dict = variables if isinstance(variables, dict) else {}
 
     class QueryLimitsRule(ValidationRule):
         def __init__(self, context: ValidationContext):
@@ -86,7 +86,7 @@ def limit_rules(variables: dict | None):
             }
 
         def enter_operation_definition(self, node: OperationDefinitionNode, *_args):
-            depth, cost = _Walker(self.fragments, variables).measure(node.selection_set)
+            depth, cost = _Walker(self.fragments, known).measure(node.selection_set)
             depth += 1
             if depth > settings.GRAPHQL_MAX_DEPTH:
                 self.report_error(
