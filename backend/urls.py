@@ -7,6 +7,8 @@ from backend.core.views import health
 urlpatterns = [
     path("healthz/", health, name="health"),
     path("dashboard/", admin.site.urls),
+    # The dashboard's language switcher (UNFOLD["SHOW_LANGUAGES"]) posts to set_language.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("backend.graphql.urls")),
     path("", include("backend.storefront.urls")),
 ]
