@@ -65,6 +65,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().set_password(raw_password)
         self.jwt_token_key = _new_token_key()
 
+    def get_username(self) -> str:
+        # USERNAME_FIELD is the e-mail, which a phone-only account lacks; templates (the
+        # dashboard's avatar and password forms, reset e-mails) need the identifier it logs in with.
+        return self.email or self.phone or ""
+
+    def clean(self) -> None:
+        # AbstractBaseUser.clean writes get_username() back into USERNAME_FIELD, which would
+        # copy a phone-only account's number into its e-mail; normalise the e-mail alone.
+        if self.email:
+            self.email = self.normalize_username(self.email)
+
     def get_full_name(self) -> str:
         return f"{self.last_name}{self.first_name}".strip()
 
