@@ -1,0 +1,133 @@
+"""A small catalog with one row of every model the dashboard manages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.utils.translation import trans_real
+
+from backend.account.models import User
+from backend.catalog.models import (
+    AssignedProductAttributeValue,
+    Attribute,
+    AttributeProduct,
+    AttributeValue,
+    AttributeVariant,
+    Category,
+    Collection,
+    CollectionProduct,
+    Product,
+    ProductChannelListing,
+    ProductType,
+    ProductVariant,
+    ProductVariantChannelListing,
+)
+from backend.channel.models import Channel
+from backend.inventory.models import Stock, Warehouse
+from backend.vendors.models import Vendor, VendorKind
+
+_serial = count(1)
+
+
+@dataclass
+class Catalog:
+    channel: Channel
+    vendor: Vendor
+    category: Category
+    product_type: ProductType
+    attribute: Attribute
+    warehouse: Warehouse
+    collection: Collection
+    group: Group
+
+    def add_product(self, *, price: str = "39.90", quantity: int = 50) -> Product:
+        """A published product with one variant, a channel price and stock."""
+        n = next(_serial)
+        product = Product.objects.create(
+            product_type=self.product_type,
+            category=self.category,
+            vendor=self.vendor,
+            name=f"东王集大米 {n}",
+            slug=f"dongwangji-rice-{n}",
+        )
+        ProductChannelListing.objects.create(
+            product=product, channel=self.channel, is_published=True
+        )
+        variant = ProductVariant.objects.create(product=product, name="5kg", sku=f"GY-RICE-{n}")
+        ProductVariantChannelListing.objects.create(
+            variant=variant, channel=self.channel, price_amount=Decimal(price)
+        )
+        Stock.objects.create(warehouse=self.warehouse, product_variant=variant, quantity=quantity)
+        value = self.attribute.values.first()
+        AssignedProductAttributeValue.objects.create(product=product, value=value)
+        CollectionProduct.objects.create(collection=self.collection, product=product)
+        return product
+
+
+@pytest.fixture
+def catalog(db) -> Catalog:
+    channel = Channel.objects.create(name="灌云县域商城", slug="guanyun")
+    vendor = Vendor.objects.create(
+        name="东王集稻米合作社",
+        slug="dongwangji-coop",
+        kind=VendorKind.COOPERATIVE,
+        town="东王集镇",
+    )
+    root = Category.objects.create(name="农产品", slug="farm")
+    category = Category.objects.create(name="大米", slug="rice", parent=root)
+    product_type = ProductType.objects.create(name="粮油", slug="grain-oil")
+    attribute = Attribute.objects.create(name="产地", slug="origin")
+    AttributeValue.objects.create(attribute=attribute, name="东王集镇", slug="dongwangji")
+    pack = Attribute.objects.create(name="包装规格", slug="pack")
+    AttributeProduct.objects.create(attribute=attribute, product_type=product_type)
+    AttributeVariant.objects.create(attribute=pack, product_type=product_type)
+    warehouse = Warehouse.objects.create(name="县级物流配送分拨中心", slug="county-dc")
+    warehouse.channels.add(channel)
+    collection = Collection.objects.create(name="扶贫网销专区", slug="poverty-zone")
+    group = Group.objects.create(name="品牌管理员")
+    group.permissions.add(Permission.objects.get(codename="manage_products"))
+    built = Catalog(
+        channel=channel,
+        vendor=vendor,
+        category=category,
+        product_type=product_type,
+        attribute=attribute,
+        warehouse=warehouse,
+        collection=collection,
+        group=group,
+    )
+    built.add_product()
+    return built
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser("admin@example.com", "correct-horse-battery-9")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def english_messages():
+    """The English catalog compiled, as `make messages` does before `make test`.
+
+    Compiled `.mo` files are build output, not committed; compiling here keeps a bare
+    `pytest` run honest. Django keeps loaded catalogs per process, so they are dropped.
+    """
+    call_command(
+        "compilemessages",
+        locale=["en"],
+        ignore_patterns=[".venv", ".data", "node_modules"],
+        verbosity=0,
+    )
+    trans_real._translations = {}
+    trans_real._default = None
