@@ -95,7 +95,7 @@ class CategoryAdmin(FieldLabelsMixin, ModelAdmin):
         return super().get_queryset(request).annotate(product_total=Count("products"))
 
     @admin.display(description=_("商品数"), ordering="product_total")
-    def product_count(self, category: Category) -> int:
+    def product_count(self, category) -> int:
         return category.product_total
 
 
@@ -147,7 +147,7 @@ class ProductTypeAdmin(ModelAdmin):
         return super().get_queryset(request).annotate(product_total=Count("products"))
 
     @admin.display(description=_("商品数"), ordering="product_total")
-    def product_count(self, product_type: ProductType) -> int:
+    def product_count(self, product_type) -> int:
         return product_type.product_total
 
 
@@ -177,7 +177,7 @@ class AttributeAdmin(FieldLabelsMixin, ModelAdmin):
         return super().get_queryset(request).annotate(value_total=Count("values"))
 
     @admin.display(description=_("值数量"), ordering="value_total")
-    def value_count(self, attribute: Attribute) -> int:
+    def value_count(self, attribute) -> int:
         return attribute.value_total
 
 
@@ -331,15 +331,15 @@ class ProductAdmin(FieldLabelsMixin, ModelAdmin):
         )
 
     @admin.display(description=_("起售价"), ordering="lowest_price")
-    def price_from(self, product: Product) -> str:
+    def price_from(self, product) -> str:
         return format_price(product.lowest_price)
 
     @admin.display(description=_("规格数"), ordering="variant_total")
-    def variant_count(self, product: Product) -> int:
+    def variant_count(self, product) -> int:
         return product.variant_total
 
     @admin.display(description=_("已发布"), boolean=True, ordering="listed")
-    def is_listed(self, product: Product) -> bool:
+    def is_listed(self, product) -> bool:
         return product.listed
 
 
@@ -434,11 +434,11 @@ class ProductVariantAdmin(FieldLabelsMixin, ModelAdmin):
         )
 
     @admin.display(description=_("售价"), ordering="lowest_price")
-    def price(self, variant: ProductVariant) -> str:
+    def price(self, variant) -> str:
         return format_price(variant.lowest_price)
 
     @admin.display(description=_("库存合计"), ordering="stock_total")
-    def stock_quantity(self, variant: ProductVariant) -> int:
+    def stock_quantity(self, variant) -> int:
         return variant.stock_total
 
 
@@ -475,5 +475,5 @@ class CollectionAdmin(ModelAdmin):
         return super().get_queryset(request).annotate(product_total=Count("collectionproduct"))
 
     @admin.display(description=_("商品数"), ordering="product_total")
-    def product_count(self, collection: Collection) -> int:
+    def product_count(self, collection) -> int:
         return collection.product_total

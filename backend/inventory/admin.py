@@ -93,11 +93,11 @@ class WarehouseAdmin(FieldLabelsMixin, ModelAdmin):
         )
 
     @admin.display(description=_("规格数"), ordering="stock_rows")
-    def sku_count(self, warehouse: Warehouse) -> int:
+    def sku_count(self, warehouse) -> int:
         return warehouse.stock_rows
 
     @admin.display(description=_("库存合计"), ordering="stock_quantity")
-    def quantity_total(self, warehouse: Warehouse) -> int:
+    def quantity_total(self, warehouse) -> int:
         return warehouse.stock_quantity
 
 

@@ -30,5 +30,5 @@ class VendorAdmin(ModelAdmin):
         return super().get_queryset(request).annotate(product_total=Count("products"))
 
     @admin.display(description=_("商品数"), ordering="product_total")
-    def product_count(self, vendor: Vendor) -> int:
+    def product_count(self, vendor) -> int:
         return vendor.product_total
