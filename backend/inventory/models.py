@@ -76,6 +76,12 @@ class Stock(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        # Shown on the dashboard's change, delete and history pages of a stock row.
+        sku = self.product_variant.sku if self.product_variant_id else "?"
+        warehouse = self.warehouse.name if self.warehouse_id else "?"
+        return f"{sku} @ {warehouse}"
+
     @property
     def quantity_available(self) -> int:
         return max(self.quantity - self.quantity_allocated, 0)
