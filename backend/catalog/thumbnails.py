@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -19,7 +20,7 @@ from PIL import Image, ImageOps
 from backend.catalog.models import ProductMedia, Thumbnail, ThumbnailFormat
 
 # Pillow's save() format names; "ORIGINAL" keeps the uploaded image's own format.
-_SAVE_OPTIONS = {
+_SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "JPEG": {"quality": 85, "optimize": True, "progressive": True},
     "PNG": {"optimize": True},
     "WEBP": {"quality": 80, "method": 4},
@@ -126,14 +127,15 @@ def generate_thumbnails(*, media: ProductMedia) -> list[Thumbnail]:
             with transaction.atomic():
                 thumbnail.save()
         except IntegrityError:
-            thumbnail.image.storage.delete(thumbnail.image.name)
+            if thumbnail.image.name:
+                thumbnail.image.storage.delete(thumbnail.image.name)
             continue
         made.append(thumbnail)
     return made
 
 
 def pick_thumbnail(
-    thumbnails: Iterable[Thumbnail], size: int | None, format: str = ThumbnailFormat.ORIGINAL
+    thumbnails: Iterable[Thumbnail], size: int | None, format: Any = ThumbnailFormat.ORIGINAL
 ) -> Thumbnail | None:
     """The thumbnail to serve for a requested size, from rows already loaded (no query).
 
@@ -141,7 +143,7 @@ def pick_thumbnail(
     image is never blurred by upscaling; when every thumbnail is smaller, the largest. With
     no size requested, the largest. Only thumbnails in the requested format are considered.
     """
-    wanted_format = (format or ThumbnailFormat.ORIGINAL).upper()
+    wanted_format = normalise_format(format)
     candidates = sorted((t for t in thumbnails if t.format == wanted_format), key=lambda t: t.size)
     if not candidates:
         return None
@@ -153,10 +155,20 @@ def pick_thumbnail(
     return candidates[-1]
 
 
+def normalise_format(format: Any) -> str:
+    """ "ORIGINAL"/"WEBP" from a string in any case, a TextChoices member or an API enum value
+    (graphene passes its enum members), so every caller can hand over what it has."""
+    if format is None:
+        return ThumbnailFormat.ORIGINAL.value
+    value = getattr(format, "value", format)
+    value = getattr(value, "value", value)
+    return str(value).upper()
+
+
 def thumbnail_url(
     media: ProductMedia,
     size: int | None,
-    format: str = ThumbnailFormat.ORIGINAL,
+    format: Any = ThumbnailFormat.ORIGINAL,
     *,
     thumbnails: Iterable[Thumbnail] | None = None,
 ) -> str | None:

@@ -92,3 +92,16 @@ def test_thumbnail_url_uses_loaded_rows_without_queries(make_image, django_asser
     with django_assert_num_queries(0):
         url = thumbnail_url(media, 100, "WEBP", thumbnails=rows)
     assert url.endswith("128-webp.webp")
+
+
+def test_pick_thumbnail_accepts_api_enum_members_and_any_case():
+    """The GraphQL layer passes graphene enum members; their `.value` is the stored spelling."""
+    import enum
+
+    class ApiFormat(enum.Enum):
+        WEBP = "WEBP"
+
+    rows = _rows(64, 256, fmt="WEBP")
+    assert pick_thumbnail(rows, 100, ApiFormat.WEBP).size == 256
+    assert pick_thumbnail(rows, 100, "webp").size == 256
+    assert pick_thumbnail(rows, 100, None) is None

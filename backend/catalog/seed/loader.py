@@ -166,7 +166,7 @@ class _Loader:
         channels, _changed = sync_rows(
             model=Channel, key_fields=("slug",), rows=rows, report=self.report, kind="channels"
         )
-        return channels  # type: ignore[return-value]
+        return channels
 
     def load_categories(self) -> tuple[dict[str, Category], set[str]]:
         """Level by level, so that every parent exists before its children point at it."""
@@ -203,8 +203,8 @@ class _Loader:
                 report=self.report,
                 kind="categories",
             )
-            categories.update(synced)  # type: ignore[arg-type]
-            changed |= level_changed  # type: ignore[arg-type]
+            categories.update(synced)
+            changed |= level_changed
         return categories, changed
 
     def load_attributes(self) -> dict[str, Attribute]:
@@ -230,9 +230,9 @@ class _Loader:
             report=self.report,
             kind="attributes",
         )
-        self.attributes = attributes  # type: ignore[assignment]
+        self.attributes = attributes
         self.values = self.load_attribute_values()
-        return attributes  # type: ignore[return-value]
+        return attributes
 
     def load_attribute_values(self) -> dict[tuple[int, str], AttributeValue]:
         """Dropdown values in their listed order, then the values products and variants use."""
@@ -259,7 +259,7 @@ class _Loader:
             report=self.report,
             kind="attribute_values",
         )
-        return values  # type: ignore[return-value]
+        return values
 
     def _attribute_owners(self) -> Iterable[tuple[str, dict]]:
         for product in self.products:
@@ -334,7 +334,7 @@ class _Loader:
                 report=self.report,
                 kind=kind,
             )
-        return product_types  # type: ignore[return-value]
+        return product_types
 
     # Vendors and warehouses ------------------------------------------------------------------
 
@@ -356,7 +356,7 @@ class _Loader:
         vendors, changed = sync_rows(
             model=Vendor, key_fields=("slug",), rows=rows, report=self.report, kind="vendors"
         )
-        return vendors, changed  # type: ignore[return-value]
+        return vendors, changed
 
     def load_warehouses(self) -> dict[str, Warehouse]:
         records = self.seed.records("warehouses")
@@ -409,7 +409,7 @@ class _Loader:
             report=self.report,
             kind="warehouse_channels",
         )
-        return warehouses  # type: ignore[return-value]
+        return warehouses
 
     # Products and variants -------------------------------------------------------------------
 
@@ -438,7 +438,7 @@ class _Loader:
             model=Product, key_fields=("slug",), rows=rows, report=self.report, kind="products"
         )
         self.report.changed_product_ids |= {products[slug].pk for slug in changed}
-        return products  # type: ignore[return-value]
+        return products
 
     def load_variants(self) -> dict[str, ProductVariant]:
         rows = []
@@ -464,7 +464,7 @@ class _Loader:
             kind="variants",
         )
         self.report.changed_product_ids |= {variants[sku].product_id for sku in changed}
-        return variants  # type: ignore[return-value]
+        return variants
 
     def load_attribute_assignments(self) -> None:
         product_rows, variant_rows = [], []
@@ -501,14 +501,14 @@ class _Loader:
             kind="product_attribute_values",
         )
         self.report.changed_product_ids |= {key[0] for key in [*changed, *stale]}
-        _rows, changed = sync_rows(
+        _variant_rows, variant_changed = sync_rows(
             model=AssignedVariantAttributeValue,
             key_fields=("variant_id", "value_id"),
             rows=variant_rows,
             report=self.report,
             kind="variant_attribute_values",
         )
-        stale = prune_rows(
+        variant_stale = prune_rows(
             queryset=AssignedVariantAttributeValue.objects.filter(
                 variant_id__in=[v.pk for v in self.variants.values()]
             ),
@@ -519,7 +519,7 @@ class _Loader:
         )
         product_of_variant = {v.pk: v.product_id for v in self.variants.values()}
         self.report.changed_product_ids |= {
-            product_of_variant[key[0]] for key in [*changed, *stale]
+            product_of_variant[key[0]] for key in [*variant_changed, *variant_stale]
         }
 
     # Prices, publication and stock -----------------------------------------------------------
@@ -740,13 +740,13 @@ class _Loader:
                 checksum = hashlib.sha256(content).hexdigest()
                 alt = image.get("alt", product["name"])
                 kept.add(checksum)
-                media = current.get(checksum)
-                if media is None:
+                existing_media = current.get(checksum)
+                if existing_media is None:
                     create_product_media(product=row, image_file=content, alt=alt, sort_order=index)
                     self.report.add("product_media", "created")
-                elif media.alt != alt or media.sort_order != index:
-                    media.alt, media.sort_order = alt, index
-                    media.save(update_fields=["alt", "sort_order"])
+                elif existing_media.alt != alt or existing_media.sort_order != index:
+                    existing_media.alt, existing_media.sort_order = alt, index
+                    existing_media.save(update_fields=["alt", "sort_order"])
                     self.report.add("product_media", "updated")
                 else:
                     self.report.add("product_media", "unchanged")
@@ -788,12 +788,13 @@ def _optional_money(raw: Any) -> Decimal | None:
 
 def _delete_media_after_commit(media_list: list[ProductMedia]) -> None:
     """Delete rows now, files only once the deletion is committed (a rollback keeps both)."""
-    names = []
+    names: list[tuple[Any, str]] = []
     for media in media_list:
-        if media.image:
+        if media.image and media.image.name:
             names.append((media.image.storage, media.image.name))
         for thumbnail in media.thumbnails.all():
-            names.append((thumbnail.image.storage, thumbnail.image.name))
+            if thumbnail.image.name:
+                names.append((thumbnail.image.storage, thumbnail.image.name))
     ProductMedia.objects.filter(pk__in=[m.pk for m in media_list]).delete()
 
     def remove_files() -> None:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import models
 from django.utils import timezone
+
+M = TypeVar("M", bound=models.Model)
 
 
 class SeedReport:
@@ -43,23 +45,23 @@ class SeedReport:
 
 def sync_rows(
     *,
-    model: type[models.Model],
+    model: type[M],
     key_fields: tuple[str, ...],
     rows: Iterable[dict[str, Any]],
     report: SeedReport,
     kind: str,
-) -> tuple[dict[Hashable, models.Model], set[Hashable]]:
+) -> tuple[dict[Any, M], set[Any]]:
     """Make the table hold `rows` (matched on key_fields); returns all rows by key and the
     keys of those that were created or updated.
     """
     rows = list(rows)
     keys = [_key(row, key_fields) for row in rows]
     existing = _existing(model, key_fields, keys)
-    to_create: list[models.Model] = []
-    to_update: list[models.Model] = []
+    to_create: list[M] = []
+    to_update: list[M] = []
     changed_fields: set[str] = set()
-    changed_keys: set[Hashable] = set()
-    result: dict[Hashable, models.Model] = {}
+    changed_keys: set[Any] = set()
+    result: dict[Any, M] = {}
     has_updated_at = any(f.name == "updated_at" for f in model._meta.concrete_fields)
     for key, row in zip(keys, rows, strict=True):
         instance = existing.get(key)
@@ -83,15 +85,15 @@ def sync_rows(
                 report.add(kind, "unchanged")
         result[key] = instance
     if to_create:
-        model.objects.bulk_create(to_create, batch_size=1000)
+        model._default_manager.bulk_create(to_create, batch_size=1000)
         report.add(kind, "created", len(to_create))
     if to_update:
         if has_updated_at:
             now = timezone.now()
             for instance in to_update:
-                instance.updated_at = now
+                instance.updated_at = now  # type: ignore[attr-defined]
             changed_fields.add("updated_at")
-        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)
+        model._default_manager.bulk_update(to_update, sorted(changed_fields), batch_size=500)
         report.add(kind, "updated", len(to_update))
     report.add(kind, "created", 0)
     return result, changed_keys
@@ -101,10 +103,10 @@ def prune_rows(
     *,
     queryset: models.QuerySet,
     key_fields: tuple[str, ...],
-    keep: set[Hashable],
+    keep: set[Any],
     report: SeedReport,
     kind: str,
-) -> list[Hashable]:
+) -> list[Any]:
     """Delete rows of `queryset` (the part of a table the seed owns) not in `keep`."""
     stale_ids = []
     stale_keys = []
@@ -125,16 +127,14 @@ def _key(row: dict[str, Any], key_fields: tuple[str, ...]) -> Hashable:
     return tuple(row[name] for name in key_fields)
 
 
-def _existing(
-    model: type[models.Model], key_fields: tuple[str, ...], keys: list[Hashable]
-) -> dict[Hashable, models.Model]:
+def _existing(model: type[M], key_fields: tuple[str, ...], keys: list[Any]) -> dict[Any, M]:
     if not keys:
         return {}
     first = key_fields[0]
     first_values = {key if len(key_fields) == 1 else key[0] for key in keys}
     wanted = set(keys)
     found = {}
-    for instance in model.objects.filter(**{f"{first}__in": first_values}):
+    for instance in model._default_manager.filter(**{f"{first}__in": first_values}):
         key = _key({name: getattr(instance, name) for name in key_fields}, key_fields)
         if key in wanted:
             found[key] = instance

@@ -270,7 +270,9 @@ class _Generator:
 
     def create_media(self, products: list[Product]) -> None:
         """One picture per category, drawn and thumbnailed once, shared by its products."""
-        shared = {category.pk: self.category_picture(category) for category, _t in self.categories}
+        shared: dict[int | None, tuple[str, str, list[tuple]]] = {
+            category.pk: self.category_picture(category) for category, _t in self.categories
+        }
         media_rows = []
         for product in products:
             name, checksum, _thumbnails = shared[product.category_id]

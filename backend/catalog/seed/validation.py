@@ -85,13 +85,16 @@ def _schema_issues(validator: Draft202012Validator, document: SeedDocument) -> l
 
 def _schema_reason(error: ValidationError) -> str:
     """jsonschema's messages are English; editors of the seed read Chinese."""
-    validator, value = error.validator, error.validator_value
+    validator = error.validator
+    value: Any = error.validator_value
+    schema: Any = error.schema
+    instance: Any = error.instance
     if validator == "required":
-        missing = [name for name in value if name not in (error.instance or {})]
+        missing = [name for name in value if name not in (instance or {})]
         return _("缺少必填项：%(keys)s") % {"keys": "、".join(missing)}
     if validator == "additionalProperties":
-        allowed = set((error.schema.get("properties") or {}).keys())
-        extra = [key for key in (error.instance or {}) if key not in allowed]
+        allowed = set((schema.get("properties") or {}).keys())
+        extra = [key for key in (instance or {}) if key not in allowed]
         return _("不认识的键：%(keys)s") % {"keys": "、".join(extra)}
     if validator == "type":
         return _("类型错误：应为 %(expected)s，实际是 %(actual)r") % {
