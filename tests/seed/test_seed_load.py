@@ -12,6 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
+from backend.brand.models import PublicBrand
 from backend.catalog.models import (
     Product,
     ProductChannelListing,
@@ -24,7 +25,7 @@ from backend.inventory.models import Warehouse
 
 pytestmark = pytest.mark.django_db
 
-SEEDED_APPS = ("catalog", "inventory", "channel", "vendors")
+SEEDED_APPS = ("catalog", "inventory", "channel", "vendors", "brand")
 
 
 def row_counts() -> dict[str, int]:
@@ -59,6 +60,9 @@ def test_seed_loads_the_county_catalog(seed_copy):
     centre = Warehouse.objects.get(slug="county-dc")
     assert centre.click_and_collect_option == "all"
     assert centre.city_area == "灌云县"
+    brand = PublicBrand.objects.get()
+    assert (brand.county_name, brand.name, brand.channel.slug) == ("灌云县", "伊山伊水", "guanyun")
+    assert brand.slogan and brand.story
 
 
 def test_description_is_stored_as_editorjs_and_plain_text(seed_copy):

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from backend.brand.models import PublicBrand
 from backend.catalog.media import create_product_media
 from backend.catalog.models import (
     AssignedProductAttributeValue,
@@ -133,6 +134,7 @@ class _Loader:
 
     def run(self) -> SeedReport:
         self.channels = self.load_channels()
+        self.load_brand()
         self.categories, renamed_categories = self.load_categories()
         self.attributes = self.load_attributes()
         self.product_types = self.load_product_types()
@@ -167,6 +169,31 @@ class _Loader:
             model=Channel, key_fields=("slug",), rows=rows, report=self.report, kind="channels"
         )
         return channels
+
+    def load_brand(self) -> None:
+        """The county's public brand, sold under the county's first channel."""
+        brand = self.seed.documents["county"].data["brand"]
+        channel = self.channels[self.channel_records[0]["slug"]]
+        story = brand.get("story") or ""
+        sync_rows(
+            model=PublicBrand,
+            key_fields=("slug",),
+            rows=[
+                {
+                    "slug": channel.slug,
+                    "county_name": self.county["name"],
+                    "province": self.county.get("province", ""),
+                    "city": self.county.get("city", ""),
+                    "name": brand["name"],
+                    "slogan": brand.get("slogan", ""),
+                    "story": story.strip(),
+                    "channel_id": channel.pk,
+                    "is_active": True,
+                }
+            ],
+            report=self.report,
+            kind="brands",
+        )
 
     def load_categories(self) -> tuple[dict[str, Category], set[str]]:
         """Level by level, so that every parent exists before its children point at it."""
