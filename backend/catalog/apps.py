@@ -6,3 +6,8 @@ class CatalogConfig(AppConfig):
     name = "backend.catalog"
     label = "catalog"
     verbose_name = _("商品目录")
+
+    def ready(self) -> None:
+        from backend.catalog.cache import connect_signals
+
+        connect_signals()

@@ -42,13 +42,22 @@ def visible_products(*, channel: Channel | None, user=None, for_listing: bool = 
         return products
     if channel is None or not channel.is_active:
         return products.none()
-    listings = published_listings(channel).filter(product_id=OuterRef("pk"))
+    # One join on the (product, channel) listing, which is unique, so rows never repeat.
+    # A product with no priced variant has no lowest price on its listing
+    # (`discounted_price_amount` is kept by the services that set prices), so that column
+    # stands for "has a priced variant" without a second subquery over variants.
+    conditions = {
+        "channel_listings__channel": channel,
+        "channel_listings__is_published": True,
+        "channel_listings__discounted_price_amount__isnull": False,
+    }
     if for_listing:
-        listings = listings.filter(visible_in_listings=True)
-    priced = ProductVariantChannelListing.objects.filter(
-        channel=channel, variant__product_id=OuterRef("pk"), price_amount__isnull=False
+        conditions["channel_listings__visible_in_listings"] = True
+    return products.filter(
+        Q(channel_listings__published_at__isnull=True)
+        | Q(channel_listings__published_at__lte=timezone.now()),
+        **conditions,
     )
-    return products.filter(Exists(listings), Exists(priced))
 
 
 def visible_variants(*, channel: Channel | None, user=None) -> QuerySet[ProductVariant]:

@@ -11,19 +11,30 @@ from __future__ import annotations
 import json
 import logging
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import csrf_exempt
 from graphene_django.views import GraphQLView as BaseGraphQLView
 from graphene_django.views import HttpError
-from graphql import GraphQLError, specified_rules
+from graphql import (
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    execute,
+    get_operation_ast,
+    validate,
+)
 
 from backend.account.jwt import InvalidToken, user_from_token
 from backend.graphql.core.dataloaders import RequestLoaders
+from backend.graphql.core.documents import parse_and_validate
 from backend.graphql.core.errors import QueryErrorCode
 from backend.graphql.core.limits import limit_rules
+from backend.graphql.core.response_cache import response_cache_key
 
 logger = logging.getLogger(__name__)
 
@@ -93,15 +104,51 @@ class GraphQLView(BaseGraphQLView):
             raise HttpError(HttpResponse(status=415, content="Send the query as application/json."))
         return data
 
-    def execute_graphql_request(self, request, data, query, variables, operation_name, *args):
+    def execute_graphql_request(
+        self, request, data, query, variables, operation_name, show_graphiql=False
+    ):
         if variables is not None and not isinstance(variables, dict):
             raise HttpError(HttpResponse(status=400, content="Variables must be a JSON object."))
         if query is not None and not isinstance(query, str):
             raise HttpError(HttpResponse(status=400, content="The query must be a string."))
-        self.validation_rules = (*specified_rules, limit_rules(variables))
-        return super().execute_graphql_request(
-            request, data, query, variables, operation_name, *args
+        if not query:
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponse(status=400, content="Must provide query string."))
+        schema = self.schema.graphql_schema
+        document, errors = parse_and_validate(schema, query)
+        if errors:
+            return ExecutionResult(data=None, errors=list(errors))
+        operation = get_operation_ast(document, operation_name)
+        if (
+            request.method == "GET"
+            and operation is not None
+            and operation.operation != OperationType.QUERY
+        ):
+            if show_graphiql:
+                return None
+            raise HttpError(HttpResponseNotAllowed(["POST"], "Mutations must be sent with POST."))
+        limit_errors = validate(schema, document, [limit_rules(variables)])
+        if limit_errors:
+            return ExecutionResult(data=None, errors=limit_errors)
+
+        cache_key = response_cache_key(request, operation, query, variables, operation_name)
+        if cache_key is not None:
+            cached = cache.get(cache_key)
+            if cached is not None:
+                return ExecutionResult(data=cached)
+        result = execute(
+            schema,
+            document,
+            root_value=self.get_root_value(request),
+            context_value=self.get_context(request),
+            variable_values=variables,
+            operation_name=operation_name,
+            middleware=self.get_middleware(request),
         )
+        if cache_key is not None and not result.errors and result.data is not None:
+            cache.set(cache_key, result.data, settings.GRAPHQL_RESPONSE_CACHE_SECONDS)
+        return result
 
     @staticmethod
     def format_error(error):

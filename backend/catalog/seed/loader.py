@@ -24,6 +24,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from backend.brand.models import PublicBrand
+from backend.catalog.cache import bump_catalog_version
 from backend.catalog.media import create_product_media
 from backend.catalog.models import (
     AssignedProductAttributeValue,
@@ -86,7 +87,10 @@ def load_catalog_seed(*, path: Path | str | None = None) -> SeedReport:
     """
     seed = check_seed(path=path)
     with transaction.atomic():
-        return _Loader(seed).run()
+        report = _Loader(seed).run()
+        if report.changed:
+            transaction.on_commit(bump_catalog_version)
+        return report
 
 
 def editorjs_description(text: str | None) -> tuple[dict, str]:

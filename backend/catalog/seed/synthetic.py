@@ -14,10 +14,11 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from backend.catalog.cache import bump_catalog_version
 from backend.catalog.models import (
     AssignedProductAttributeValue,
     AttributeInputType,
@@ -62,6 +63,19 @@ def generate_synthetic_products(*, count: int) -> SeedReport:
         return report
     with transaction.atomic():
         _Generator(count=count, report=report).run()
+    if report.changed:
+        bump_catalog_version()
+        # Thousands of rows arrived at once: refresh the planner's statistics now rather
+        # than waiting for autovacuum, or the first queries plan for empty tables.
+        with connection.cursor() as cursor:
+            for model in (
+                Product,
+                ProductVariant,
+                ProductChannelListing,
+                ProductVariantChannelListing,
+                Stock,
+            ):
+                cursor.execute(f'ANALYZE "{model._meta.db_table}"')
     return report
 
 
