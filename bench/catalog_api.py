@@ -99,9 +99,10 @@ def prepare(env: dict, synthetic: int) -> None:
     print(f"database ready in {time.perf_counter() - started:.1f} s")
 
 
-def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
+def serve(env: dict, port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
     server_env = {
         **env,
+        "GRAPHQL_RESPONSE_CACHE_SECONDS": str(cache_seconds),
         "COUNTY_MARKET_ENV": "production",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
@@ -121,6 +122,10 @@ def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
         ],
         cwd=ROOT,
         env=server_env,
@@ -249,10 +254,24 @@ def main() -> None:
         from backend.core.embedded_db import embedded_database_url
 
         env["DATABASE_URL"] = embedded_database_url(ROOT / ".data" / "pg")
+    # Tasks (thumbnails of the seed images) run in-process while preparing the data.
+    redis_url = env.pop("REDIS_URL", None)
     env.pop("CELERY_BROKER_URL", None)
     prepare(env, args.synthetic)
+    if redis_url:
+        env["REDIS_URL"] = redis_url  # the served app caches in Redis, as in production
+    print(
+        f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; {args.workers} gunicorn workers; "
+        f"{args.synthetic} synthetic products; {args.duration:.0f} s per level; "
+        f"cache: {'Redis' if redis_url else 'local memory'}"
+    )
+    for mode, cache_seconds in (("uncached", 0), ("cached", 30)):
+        run_mode(env, args, mode, cache_seconds)
 
-    server = serve(env, args.port, args.workers)
+
+def run_mode(env: dict, args, mode: str, cache_seconds: int) -> None:
+    server = serve(env, args.port, args.workers, cache_seconds)
     try:
         channel = args.channel
         slug = first_seed_slug(args.port, channel)
@@ -264,11 +283,7 @@ def main() -> None:
         }
         load(args.port, scenarios["list"].encode(), 2, 2.0)  # warm up both workers
         print(
-            f"\nmachine: {platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}; {args.workers} gunicorn workers; "
-            f"{args.synthetic} synthetic products; {args.duration:.0f} s per level"
-        )
-        print(
+            f"\nresponse cache {mode} ({cache_seconds} s)\n"
             f"{'query':<8}{'conc':>5}{'requests':>10}{'errors':>8}{'req/s':>9}"
             f"{'p50 ms':>9}{'p95 ms':>9}{'SQL/req':>9}"
         )
