@@ -81,7 +81,8 @@ def open_upright(data: bytes) -> tuple[Image.Image, str]:
 
 
 def thumbnail_file_name(*, media_id: int, size: int, fmt: str, extension: str) -> str:
-    return f"thumbnails/{media_id}/{size}-{fmt.lower()}.{extension}"
+    """The name given to `Thumbnail.image.save`; the field's upload_to adds `thumbnails/`."""
+    return f"{media_id}/{size}-{fmt.lower()}.{extension}"
 
 
 def generate_thumbnails(*, media: ProductMedia) -> list[Thumbnail]:

@@ -35,6 +35,7 @@ def test_thumbnails_in_original_format_and_webp_with_aspect_kept(make_image):
             expected_width = min(thumbnail.size, 800)
             assert image.size == (expected_width, expected_width // 2)
             assert (thumbnail.width, thumbnail.height) == image.size
+        assert thumbnail.image.name.startswith(f"thumbnails/{media.pk}/{thumbnail.size}-")
 
 
 def test_png_with_transparency_keeps_its_format(make_image):
