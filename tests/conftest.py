@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from django.contrib.auth.models import Permission as DjangoPermission
+
+from backend.account.jwt import create_access_token
+from backend.core.permissions import Permission
+from tests.factories import ChannelFactory, UserFactory, WarehouseFactory
 
 
 @pytest.fixture(autouse=True)
@@ -17,3 +24,55 @@ def _no_response_cache(settings):
     """Cached GraphQL responses outlive a test's rolled-back rows, so tests run without them;
     tests of the cache itself switch it back on."""
     settings.GRAPHQL_RESPONSE_CACHE_SECONDS = 0
+
+
+class GraphQLClient:
+    """Posts queries to /graphql/ through Django's test client, as an API client would."""
+
+    def __init__(self, client, token: str | None = None):
+        self.client = client
+        self.token = token
+
+    def post(self, query: str, variables: dict | None = None):
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
+        return self.client.post(
+            "/graphql/",
+            data=json.dumps({"query": query, "variables": variables or {}}),
+            content_type="application/json",
+            **headers,
+        )
+
+    def query(self, query: str, variables: dict | None = None) -> dict:
+        response = self.post(query, variables)
+        assert response.status_code == 200, response.content
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest.fixture
+def gql(client):
+    return GraphQLClient(client)
+
+
+@pytest.fixture
+def staff_gql(client, db):
+    """A staff member who manages products, product types, attributes and channels."""
+    user = UserFactory(is_staff=True)
+    for permission in (
+        Permission.MANAGE_PRODUCTS,
+        Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES,
+        Permission.MANAGE_CHANNELS,
+    ):
+        user.user_permissions.add(DjangoPermission.objects.get(codename=permission.codename))
+    return GraphQLClient(client, create_access_token(user))
+
+
+@pytest.fixture
+def channel(db):
+    return ChannelFactory()
+
+
+@pytest.fixture
+def warehouse(channel):
+    return WarehouseFactory(channels=[channel])

@@ -2,13 +2,24 @@
 
 import graphene
 
+from backend.graphql.account.mutations import AccountMutations
+from backend.graphql.account.schema import AccountQueries
+from backend.graphql.catalog.mutations import CatalogMutations
 from backend.graphql.catalog.schema import CatalogQueries
+from backend.graphql.channel.mutations import ChannelMutations
 from backend.graphql.channel.schema import ChannelQueries
+from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
 
 
-class Query(CatalogQueries, ChannelQueries, InventoryQueries, graphene.ObjectType):
+class Query(AccountQueries, CatalogQueries, ChannelQueries, InventoryQueries, graphene.ObjectType):
     node = graphene.relay.Node.Field()
 
 
-schema = graphene.Schema(query=Query)
+class Mutation(
+    AccountMutations, CatalogMutations, ChannelMutations, InventoryMutations, graphene.ObjectType
+):
+    pass
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation)

@@ -46,6 +46,50 @@ def _error(message: str, code: QueryErrorCode) -> dict:
     return {"message": message, "extensions": {"exception": {"code": code.value}}}
 
 
+def multipart_operations(request) -> dict:
+    """The GraphQL multipart request specification: `operations` is the JSON body with
+    nulls where files go, `map` says which uploaded file goes to which variable path."""
+    try:
+        operations = json.loads(request.POST["operations"])
+        mapping = json.loads(request.POST.get("map") or "{}")
+    except ValueError as error:
+        raise HttpError(
+            HttpResponse(status=400, content="`operations` and `map` must be JSON.")
+        ) from error
+    if not isinstance(operations, dict) or not isinstance(mapping, dict):
+        raise HttpError(HttpResponse(status=400, content="Batched uploads are not supported."))
+    for file_key, paths in mapping.items():
+        upload = request.FILES.get(file_key)
+        if upload is None or not isinstance(paths, list):
+            raise HttpError(HttpResponse(status=400, content=f"File `{file_key}` is missing."))
+        for path in paths:
+            _place(operations, str(path).split("."), upload)
+    return operations
+
+
+def _place(target, keys: list[str], value) -> None:
+    for index, key in enumerate(keys):
+        last = index == len(keys) - 1
+        try:
+            if isinstance(target, list):
+                position = int(key)
+                if last:
+                    target[position] = value
+                else:
+                    target = target[position]
+            elif isinstance(target, dict) and (last or key in target):
+                if last:
+                    target[key] = value
+                else:
+                    target = target[key]
+            else:
+                raise KeyError(key)
+        except (KeyError, IndexError, ValueError) as error:
+            raise HttpError(
+                HttpResponse(status=400, content=f"Bad path in `map`: {'.'.join(keys)}")
+            ) from error
+
+
 def _no_response(request) -> HttpResponse:
     """Stands in for a view when only the CSRF middleware's verdict is wanted."""
     return HttpResponse(status=204)
@@ -102,6 +146,8 @@ class GraphQLView(BaseGraphQLView):
             "multipart/form-data",
         }:
             raise HttpError(HttpResponse(status=415, content="Send the query as application/json."))
+        if self.get_content_type(request) == "multipart/form-data" and "operations" in request.POST:
+            return multipart_operations(request)
         return data
 
     def execute_graphql_request(

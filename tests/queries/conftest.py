@@ -1,72 +1,17 @@
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission as DjangoPermission
 
-from backend.account.jwt import create_access_token
-from backend.core.permissions import Permission
 from tests.factories import (
     AttributeFactory,
     AttributeValueFactory,
     CategoryFactory,
-    ChannelFactory,
     ProductFactory,
     ProductTypeFactory,
-    UserFactory,
-    WarehouseFactory,
     list_product,
 )
-
-
-class GraphQLClient:
-    """Posts queries to /graphql/ through Django's test client, as an API client would."""
-
-    def __init__(self, client, token: str | None = None):
-        self.client = client
-        self.token = token
-
-    def post(self, query: str, variables: dict | None = None):
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {self.token}"} if self.token else {}
-        return self.client.post(
-            "/graphql/",
-            data=json.dumps({"query": query, "variables": variables or {}}),
-            content_type="application/json",
-            **headers,
-        )
-
-    def query(self, query: str, variables: dict | None = None) -> dict:
-        response = self.post(query, variables)
-        assert response.status_code == 200, response.content
-        body = response.json()
-        assert "errors" not in body, body["errors"]
-        return body["data"]
-
-
-@pytest.fixture
-def gql(client):
-    return GraphQLClient(client)
-
-
-@pytest.fixture
-def staff_gql(client, db):
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(
-        DjangoPermission.objects.get(codename=Permission.MANAGE_PRODUCTS.codename)
-    )
-    return GraphQLClient(client, create_access_token(user))
-
-
-@pytest.fixture
-def channel(db):
-    return ChannelFactory()
-
-
-@pytest.fixture
-def warehouse(channel):
-    return WarehouseFactory(channels=[channel])
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import enum
 
 import graphene
 from django.core.exceptions import ValidationError
+from graphene.utils.str_converters import to_camel_case
 from graphql import GraphQLError
 
 
@@ -81,11 +82,26 @@ def validation_errors(error: ValidationError, default_code: str) -> list[dict]:
     return items
 
 
+# Django's own validation codes, in the API's vocabulary.
+DJANGO_CODES = {
+    "blank": "REQUIRED",
+    "null": "REQUIRED",
+    "required": "REQUIRED",
+    "unique": "UNIQUE",
+    "unique_together": "UNIQUE",
+}
+
+
 def _item(error: ValidationError, field: str | None, default_code: str) -> dict:
-    message = error.message % error.params if error.params else error.message
     params = error.params or {}
+    try:
+        message = error.message % params if params else error.message
+    except (KeyError, TypeError, ValueError):
+        message = error.message
+    name = params.get("field", field) if isinstance(params, dict) else field
+    code = error.code or default_code
     return {
-        "field": params.get("field", field),
+        "field": to_camel_case(name) if name else None,
         "message": str(message),
-        "code": (error.code or default_code).upper(),
+        "code": DJANGO_CODES.get(code, code).upper(),
     }

@@ -13,8 +13,11 @@ import graphene
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from graphene.types.mutation import MutationOptions
+from graphene.utils.str_converters import to_camel_case
 
+from backend.core.services import delete_instance
 from backend.graphql.core.errors import ApiError, validation_errors
+from backend.graphql.core.inputs import get_instance
 from backend.graphql.core.permissions import require_permissions
 
 
@@ -70,6 +73,7 @@ class BaseMutation(graphene.Mutation):
         except ApiError as error:
             # Bad IDs and similar input errors found while decoding arguments.
             field = (error.extensions or {}).get("exception", {}).get("field")
+            field = to_camel_case(field) if field else None
             return cls(
                 **{
                     cls._meta.error_type_field: [
@@ -92,3 +96,33 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def perform_mutation(cls, root, info, **data):
         raise NotImplementedError
+
+
+def delete_mutation(name, model, type_name, graphene_type, field_name, permissions, error_class):
+    """A `<type>Delete(id)` mutation returning the deleted object (with its former ID)."""
+
+    def perform_mutation(cls, root, info, id):
+        instance = get_instance(model.objects, id, type_name, field="id")
+        pk = instance.pk
+        delete_instance(instance)
+        instance.pk = pk
+        return cls(**{field_name: instance})
+
+    return type(
+        name,
+        (BaseMutation,),
+        {
+            field_name: graphene.Field(graphene_type),
+            "Arguments": type("Arguments", (), {"id": graphene.ID(required=True)}),
+            "Meta": type(
+                "Meta",
+                (),
+                {
+                    "permissions": permissions,
+                    "error_type_class": error_class,
+                    "description": f"Deletes a {type_name}.",
+                },
+            ),
+            "perform_mutation": classmethod(perform_mutation),
+        },
+    )

@@ -1,0 +1,12 @@
+from django.db import models
+
+
+class ChannelErrorCode(models.TextChoices):
+    ALREADY_EXISTS = "ALREADY_EXISTS"
+    GRAPHQL_ERROR = "GRAPHQL_ERROR"
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    REQUIRED = "REQUIRED"
+    UNIQUE = "UNIQUE"
+    CHANNEL_WITH_ORDERS = "CHANNEL_WITH_ORDERS"
+    CANNOT_DELETE = "CANNOT_DELETE"

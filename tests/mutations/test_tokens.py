@@ -1,0 +1,92 @@
+"""JWT for API clients: tokenCreate by e-mail or mobile number, refresh, verify, expiry and
+revocation on password change."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.account.jwt import create_access_token
+from tests.conftest import GraphQLClient
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CREATE = """mutation($email: String, $phone: String, $password: String!) {
+  tokenCreate(email: $email, phone: $phone, password: $password) {
+    token refreshToken user { email phone } errors { field code } } }"""
+ME = "query { me { email } }"
+
+
+@pytest.fixture
+def shopper():
+    return UserFactory(email="li@example.com", phone="+8613812345678")
+
+
+def test_token_by_email_authenticates_the_api(gql, client, shopper):
+    data = gql.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
+    assert data["tokenCreate"]["errors"] == []
+    token = data["tokenCreate"]["token"]
+    assert GraphQLClient(client, token).query(ME) == {"me": {"email": "li@example.com"}}
+    assert gql.query(ME) == {"me": None}
+
+
+def test_token_by_mobile_number_in_any_common_spelling(gql, shopper):
+    for phone in ("13812345678", "+86 138-1234-5678"):
+        data = gql.query(CREATE, {"phone": phone, "password": "secret-password-1"})
+        assert data["tokenCreate"]["user"]["phone"] == "+8613812345678"
+
+
+@pytest.mark.parametrize(
+    ("variables", "code"),
+    [
+        ({"email": "li@example.com", "password": "wrong"}, "INVALID_CREDENTIALS"),
+        ({"email": "nobody@example.com", "password": "x"}, "INVALID_CREDENTIALS"),
+        ({"password": "x"}, "REQUIRED"),
+    ],
+)
+def test_bad_credentials_are_typed_errors(gql, shopper, variables, code):
+    data = gql.query(CREATE, variables)["tokenCreate"]
+    assert data["token"] is None
+    assert data["errors"][0]["code"] == code
+
+
+def test_inactive_user_gets_no_token(gql, shopper):
+    shopper.is_active = False
+    shopper.save()
+    data = gql.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
+    assert data["tokenCreate"]["errors"] == [{"field": "email", "code": "INACTIVE"}]
+
+
+def test_refresh_and_verify(gql, shopper):
+    tokens = gql.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
+    refresh = tokens["tokenCreate"]["refreshToken"]
+    data = gql.query(
+        "mutation($t: String!) { tokenRefresh(refreshToken: $t) { token errors { code } } }",
+        {"t": refresh},
+    )["tokenRefresh"]
+    assert data["errors"] == [] and data["token"]
+    verify = "mutation($t: String!) { tokenVerify(token: $t) { isValid payload errors { code } } }"
+    ok = gql.query(verify, {"t": data["token"]})["tokenVerify"]
+    assert ok["isValid"] is True and ok["payload"]["type"] == "access"
+    # A refresh token is not an access token, and garbage is not a token.
+    assert gql.query(verify, {"t": refresh})["tokenVerify"]["errors"] == [
+        {"code": "JWT_INVALID_TOKEN"}
+    ]
+    assert gql.query(verify, {"t": "x.y.z"})["tokenVerify"]["isValid"] is False
+
+
+def test_expired_token_is_refused_with_401(client, shopper, settings):
+    settings.JWT_ACCESS_TTL_SECONDS = -1
+    expired = create_access_token(shopper)
+    response = GraphQLClient(client, expired).post(ME)
+    assert response.status_code == 401
+    code = response.json()["errors"][0]["extensions"]["exception"]["code"]
+    assert code == "JWT_SIGNATURE_EXPIRED"
+
+
+def test_password_change_revokes_earlier_tokens(client, shopper):
+    token = create_access_token(shopper)
+    shopper.set_password("a-new-long-password")
+    shopper.save()
+    response = GraphQLClient(client, token).post(ME)
+    assert response.status_code == 401
