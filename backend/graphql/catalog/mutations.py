@@ -33,7 +33,7 @@ from backend.graphql.catalog.types import (
 )
 from backend.graphql.core.errors import error_type
 from backend.graphql.core.inputs import get_instance, get_instances, seo_fields, weight_to_grams
-from backend.graphql.core.mutations import BaseMutation, delete_mutation
+from backend.graphql.core.mutations import BaseMutation, delete_mutation, model_mutations
 from backend.graphql.core.scalars import PositiveDecimal, Upload
 from backend.graphql.inventory.mutations import StockInput, stocks_from_input
 from backend.inventory.services import set_stocks
@@ -150,50 +150,17 @@ def _product_type_data(data: dict) -> dict:
     return result
 
 
-class ProductTypeCreate(BaseMutation):
-    product_type = graphene.Field(ProductType)
-
-    class Arguments:
-        input = ProductTypeInput(required=True)
-
-    class Meta:
-        permissions = TYPES
-        error_type_class = ProductError
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        product_type = services.save_product_type(product_type=None, data=_product_type_data(input))
-        return cls(product_type=product_type)
-
-
-class ProductTypeUpdate(BaseMutation):
-    product_type = graphene.Field(ProductType)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = ProductTypeInput(required=True)
-
-    class Meta:
-        permissions = TYPES
-        error_type_class = ProductError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        product_type = get_instance(models.ProductType.objects, id, "ProductType", field="id")
-        product_type = services.save_product_type(
-            product_type=product_type, data=_product_type_data(input)
-        )
-        return cls(product_type=product_type)
-
-
-ProductTypeDelete = delete_mutation(
-    "ProductTypeDelete",
-    models.ProductType,
-    "ProductType",
-    ProductType,
-    "product_type",
-    TYPES,
-    ProductError,
+ProductTypeCreate, ProductTypeUpdate, ProductTypeDelete = model_mutations(
+    type_name="ProductType",
+    model=models.ProductType,
+    graphene_type=ProductType,
+    field_name="product_type",
+    create_input=ProductTypeInput,
+    update_input=ProductTypeInput,
+    to_data=_product_type_data,
+    save=lambda instance, data: services.save_product_type(product_type=instance, data=data),
+    permissions=TYPES,
+    error_class=ProductError,
 )
 
 
@@ -238,49 +205,17 @@ def _attribute_data(data: dict) -> dict:
     return result
 
 
-class AttributeCreate(BaseMutation):
-    attribute = graphene.Field(Attribute)
-
-    class Arguments:
-        input = AttributeCreateInput(required=True)
-
-    class Meta:
-        permissions = TYPES
-        error_type_class = AttributeError_
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        if not input.get("name"):
-            raise ValidationError({"name": ValidationError("请填写属性名称。", code="REQUIRED")})
-        return cls(attribute=services.save_attribute(attribute=None, data=_attribute_data(input)))
-
-
-class AttributeUpdate(BaseMutation):
-    attribute = graphene.Field(Attribute)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = AttributeUpdateInput(required=True)
-
-    class Meta:
-        permissions = TYPES
-        error_type_class = AttributeError_
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        attribute = get_instance(models.Attribute.objects, id, "Attribute", field="id")
-        attribute = services.save_attribute(attribute=attribute, data=_attribute_data(input))
-        return cls(attribute=attribute)
-
-
-AttributeDelete = delete_mutation(
-    "AttributeDelete",
-    models.Attribute,
-    "Attribute",
-    Attribute,
-    "attribute",
-    TYPES,
-    AttributeError_,
+AttributeCreate, AttributeUpdate, AttributeDelete = model_mutations(
+    type_name="Attribute",
+    model=models.Attribute,
+    graphene_type=Attribute,
+    field_name="attribute",
+    create_input=AttributeCreateInput,
+    update_input=AttributeUpdateInput,
+    to_data=_attribute_data,
+    save=lambda instance, data: services.save_attribute(attribute=instance, data=data),
+    permissions=TYPES,
+    error_class=AttributeError_,
 )
 
 
@@ -404,43 +339,17 @@ def _product_data(data: dict) -> dict:
     return result
 
 
-class ProductCreate(BaseMutation):
-    product = graphene.Field(Product)
-
-    class Arguments:
-        input = ProductCreateInput(required=True)
-
-    class Meta:
-        description = "Creates a new product."
-        permissions = PRODUCTS
-        error_type_class = ProductError
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        if not input.get("name"):
-            raise ValidationError({"name": ValidationError("请填写商品名称。", code="REQUIRED")})
-        return cls(product=services.save_product(product=None, data=_product_data(input)))
-
-
-class ProductUpdate(BaseMutation):
-    product = graphene.Field(Product)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = ProductInput(required=True)
-
-    class Meta:
-        permissions = PRODUCTS
-        error_type_class = ProductError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        product = get_instance(models.Product.objects, id, "Product", field="id")
-        return cls(product=services.save_product(product=product, data=_product_data(input)))
-
-
-ProductDelete = delete_mutation(
-    "ProductDelete", models.Product, "Product", Product, "product", PRODUCTS, ProductError
+ProductCreate, ProductUpdate, ProductDelete = model_mutations(
+    type_name="Product",
+    model=models.Product,
+    graphene_type=Product,
+    field_name="product",
+    create_input=ProductCreateInput,
+    update_input=ProductInput,
+    to_data=_product_data,
+    save=lambda instance, data: services.save_product(product=instance, data=data),
+    permissions=PRODUCTS,
+    error_class=ProductError,
 )
 
 
@@ -731,48 +640,17 @@ def _collection_data(data: dict) -> dict:
     return result
 
 
-class CollectionCreate(BaseMutation):
-    collection = graphene.Field(Collection)
-
-    class Arguments:
-        input = CollectionCreateInput(required=True)
-
-    class Meta:
-        permissions = PRODUCTS
-        error_type_class = ProductError
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        collection = services.save_collection(collection=None, data=_collection_data(input))
-        return cls(collection=collection)
-
-
-class CollectionUpdate(BaseMutation):
-    collection = graphene.Field(Collection)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = CollectionInput(required=True)
-
-    class Meta:
-        permissions = PRODUCTS
-        error_type_class = ProductError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        collection = get_instance(models.Collection.objects, id, "Collection", field="id")
-        collection = services.save_collection(collection=collection, data=_collection_data(input))
-        return cls(collection=collection)
-
-
-CollectionDelete = delete_mutation(
-    "CollectionDelete",
-    models.Collection,
-    "Collection",
-    Collection,
-    "collection",
-    PRODUCTS,
-    ProductError,
+CollectionCreate, CollectionUpdate, CollectionDelete = model_mutations(
+    type_name="Collection",
+    model=models.Collection,
+    graphene_type=Collection,
+    field_name="collection",
+    create_input=CollectionCreateInput,
+    update_input=CollectionInput,
+    to_data=_collection_data,
+    save=lambda instance, data: services.save_collection(collection=instance, data=data),
+    permissions=PRODUCTS,
+    error_class=ProductError,
 )
 
 

@@ -11,8 +11,7 @@ from backend.core.permissions import Permission
 from backend.graphql.catalog.enums import enum_from_choices
 from backend.graphql.channel.types import Channel
 from backend.graphql.core.errors import error_type
-from backend.graphql.core.inputs import get_instance
-from backend.graphql.core.mutations import BaseMutation, delete_mutation
+from backend.graphql.core.mutations import model_mutations
 
 ChannelErrorCodeEnum = enum_from_choices("ChannelErrorCode", ChannelErrorCode)
 ChannelError = error_type("ChannelError", ChannelErrorCodeEnum)
@@ -32,40 +31,17 @@ def _data(input) -> dict:
     return {key: value for key, value in input.items() if value is not None}
 
 
-class ChannelCreate(BaseMutation):
-    channel = graphene.Field(Channel)
-
-    class Arguments:
-        input = ChannelInput(required=True)
-
-    class Meta:
-        permissions = CHANNELS
-        error_type_class = ChannelError
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        return cls(channel=save_channel(channel=None, data=_data(input)))
-
-
-class ChannelUpdate(BaseMutation):
-    channel = graphene.Field(Channel)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = ChannelInput(required=True)
-
-    class Meta:
-        permissions = CHANNELS
-        error_type_class = ChannelError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        channel = get_instance(ChannelModel.objects, id, "Channel", field="id")
-        return cls(channel=save_channel(channel=channel, data=_data(input)))
-
-
-ChannelDelete = delete_mutation(
-    "ChannelDelete", ChannelModel, "Channel", Channel, "channel", CHANNELS, ChannelError
+ChannelCreate, ChannelUpdate, ChannelDelete = model_mutations(
+    type_name="Channel",
+    model=ChannelModel,
+    graphene_type=Channel,
+    field_name="channel",
+    create_input=ChannelInput,
+    update_input=ChannelInput,
+    to_data=_data,
+    save=lambda instance, data: save_channel(channel=instance, data=data),
+    permissions=CHANNELS,
+    error_class=ChannelError,
 )
 
 

@@ -98,31 +98,88 @@ class BaseMutation(graphene.Mutation):
         raise NotImplementedError
 
 
+def _mutation_class(name, field_name, graphene_type, arguments, meta, perform_mutation):
+    return type(
+        name,
+        (BaseMutation,),
+        {
+            field_name: graphene.Field(graphene_type),
+            "Arguments": type("Arguments", (), arguments),
+            "Meta": type("Meta", (), meta),
+            "perform_mutation": classmethod(perform_mutation),
+        },
+    )
+
+
+def model_mutations(
+    *,
+    type_name: str,
+    model,
+    graphene_type,
+    field_name: str,
+    create_input,
+    update_input,
+    to_data,
+    save,
+    permissions,
+    error_class,
+):
+    """`<type>Create(input)`, `<type>Update(id, input)` and `<type>Delete(id)` for a model whose
+    service saves new and existing rows alike: `save(instance_or_None, data)`, where `data`
+    is `to_data(input)`. Returns the three mutation classes."""
+    meta = {"permissions": permissions, "error_type_class": error_class}
+
+    def create(cls, root, info, input):
+        return cls(**{field_name: save(None, to_data(input))})
+
+    def update(cls, root, info, id, input):
+        instance = get_instance(model.objects, id, type_name, field="id")
+        return cls(**{field_name: save(instance, to_data(input))})
+
+    return (
+        _mutation_class(
+            f"{type_name}Create",
+            field_name,
+            graphene_type,
+            {"input": create_input(required=True)},
+            {**meta, "description": f"Creates a {type_name}."},
+            create,
+        ),
+        _mutation_class(
+            f"{type_name}Update",
+            field_name,
+            graphene_type,
+            {"id": graphene.ID(required=True), "input": update_input(required=True)},
+            {**meta, "description": f"Updates a {type_name}."},
+            update,
+        ),
+        delete_mutation(
+            f"{type_name}Delete",
+            model,
+            type_name,
+            graphene_type,
+            field_name,
+            permissions,
+            error_class,
+        ),
+    )
+
+
 def delete_mutation(name, model, type_name, graphene_type, field_name, permissions, error_class):
     """A `<type>Delete(id)` mutation returning the deleted object (with its former ID)."""
 
-    def perform_mutation(cls, root, info, id):
+    def delete(cls, root, info, id):
         instance = get_instance(model.objects, id, type_name, field="id")
         pk = instance.pk
         delete_instance(instance)
         instance.pk = pk
         return cls(**{field_name: instance})
 
-    return type(
-        name,
-        (BaseMutation,),
-        {
-            field_name: graphene.Field(graphene_type),
-            "Arguments": type("Arguments", (), {"id": graphene.ID(required=True)}),
-            "Meta": type(
-                "Meta",
-                (),
-                {
-                    "permissions": permissions,
-                    "error_type_class": error_class,
-                    "description": f"Deletes a {type_name}.",
-                },
-            ),
-            "perform_mutation": classmethod(perform_mutation),
-        },
+    meta = {
+        "permissions": permissions,
+        "error_type_class": error_class,
+        "description": f"Deletes a {type_name}.",
+    }
+    return _mutation_class(
+        name, field_name, graphene_type, {"id": graphene.ID(required=True)}, meta, delete
     )

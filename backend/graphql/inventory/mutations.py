@@ -11,7 +11,7 @@ from backend.graphql.catalog.enums import enum_from_choices
 from backend.graphql.catalog.types import ProductVariant
 from backend.graphql.core.errors import error_type
 from backend.graphql.core.inputs import get_instance, get_instances
-from backend.graphql.core.mutations import BaseMutation, delete_mutation
+from backend.graphql.core.mutations import BaseMutation, model_mutations
 from backend.graphql.inventory.types import Warehouse, WarehouseClickAndCollectOptionEnum
 from backend.inventory import services
 from backend.inventory.error_codes import StockErrorCode, WarehouseErrorCode
@@ -87,41 +87,17 @@ def _warehouse_data(data: dict) -> dict:
     return result
 
 
-class WarehouseCreate(BaseMutation):
-    warehouse = graphene.Field(Warehouse)
-
-    class Arguments:
-        input = WarehouseInput(required=True)
-
-    class Meta:
-        permissions = PRODUCTS
-        error_type_class = WarehouseError
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        return cls(warehouse=services.save_warehouse(warehouse=None, data=_warehouse_data(input)))
-
-
-class WarehouseUpdate(BaseMutation):
-    warehouse = graphene.Field(Warehouse)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = WarehouseInput(required=True)
-
-    class Meta:
-        permissions = PRODUCTS
-        error_type_class = WarehouseError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        warehouse = get_instance(WarehouseModel.objects, id, "Warehouse", field="id")
-        warehouse = services.save_warehouse(warehouse=warehouse, data=_warehouse_data(input))
-        return cls(warehouse=warehouse)
-
-
-WarehouseDelete = delete_mutation(
-    "WarehouseDelete", WarehouseModel, "Warehouse", Warehouse, "warehouse", PRODUCTS, WarehouseError
+WarehouseCreate, WarehouseUpdate, WarehouseDelete = model_mutations(
+    type_name="Warehouse",
+    model=WarehouseModel,
+    graphene_type=Warehouse,
+    field_name="warehouse",
+    create_input=WarehouseInput,
+    update_input=WarehouseInput,
+    to_data=_warehouse_data,
+    save=lambda instance, data: services.save_warehouse(warehouse=instance, data=data),
+    permissions=PRODUCTS,
+    error_class=WarehouseError,
 )
 
 
