@@ -186,6 +186,8 @@ JWT_REFRESH_TTL_SECONDS = int(os.environ.get("JWT_REFRESH_TTL_SECONDS", str(30 *
 
 # Product media.
 PRODUCT_MEDIA_MAX_BYTES = int(os.environ.get("PRODUCT_MEDIA_MAX_BYTES", str(8 * 1024 * 1024)))
+# Decompression-bomb guard: images with more pixels than this are refused (40 megapixels).
+PRODUCT_MEDIA_MAX_PIXELS = int(os.environ.get("PRODUCT_MEDIA_MAX_PIXELS", str(40_000_000)))
 THUMBNAIL_SIZES = [64, 128, 256, 512, 1024]
 
 # Search: PostgreSQL by default, Elasticsearch when a cluster is configured.
