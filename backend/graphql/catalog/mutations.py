@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import graphene
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from graphene.types.generic import GenericScalar
 
 from backend.catalog import models, services
@@ -377,7 +378,11 @@ def _variant_data(data: dict) -> dict:
         result["quantity_limit_per_customer"] < 1
     ):
         raise ValidationError(
-            {"quantity_limit_per_customer": ValidationError("限购数量至少为 1。", code="INVALID")}
+            {
+                "quantity_limit_per_customer": ValidationError(
+                    _("限购数量至少为 1。"), code="INVALID"
+                )
+            }
         )
     if "weight" in data:
         result["weight_grams"] = weight_to_grams(data["weight"])
@@ -464,7 +469,7 @@ class ProductMediaCreate(BaseMutation):
         product = get_instance(models.Product.objects, input["product"], "Product", field="product")
         image = input.get("image")
         if image is None:
-            raise ValidationError({"image": ValidationError("请上传图片。", code="REQUIRED")})
+            raise ValidationError({"image": ValidationError(_("请上传图片。"), code="REQUIRED")})
         try:
             media = create_product_media(
                 product=product, image_file=image, alt=input.get("alt") or ""
@@ -526,7 +531,7 @@ class ProductMediaReorder(BaseMutation):
         media = get_instances(product.media.all(), media_ids, "ProductMedia", field="media_ids")
         if len(media) != product.media.count():
             raise ValidationError(
-                {"media_ids": ValidationError("请给出该商品全部图片的顺序。", code="INVALID")}
+                {"media_ids": ValidationError(_("请给出该商品全部图片的顺序。"), code="INVALID")}
             )
         for index, item in enumerate(media):
             item.sort_order = index
@@ -607,7 +612,7 @@ class ProductVariantChannelListingUpdate(BaseMutation):
             for key in ("price", "cost_price", "prior_price"):
                 if key in item and item[key] is None and key == "price":
                     raise ValidationError(
-                        {key: ValidationError("价格格式不正确。", code="INVALID_PRICE")}
+                        {key: ValidationError(_("价格格式不正确。"), code="INVALID_PRICE")}
                     )
             prices.append({**dict(item), "channel": channel})
         services.update_variant_channel_listings(
