@@ -249,3 +249,6 @@ if IS_PRODUCTION:
     _refuse_unsafe_production()
 
 AUTHENTICATION_BACKENDS = ["backend.account.backends.EmailOrPhoneBackend"]
+
+# Django 6 makes https the default scheme of form URL fields; opt in now (no deprecation noise).
+FORMS_URLFIELD_ASSUME_HTTPS = True
