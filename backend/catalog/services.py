@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from backend.catalog.cache import bump_catalog_version
 from backend.catalog.models import (
     AssignedProductAttributeValue,
     AssignedVariantAttributeValue,
@@ -27,13 +28,14 @@ from backend.catalog.models import (
     CollectionProduct,
     Product,
     ProductChannelListing,
+    ProductMedia,
     ProductType,
     ProductVariant,
     ProductVariantChannelListing,
 )
 from backend.catalog.seed.values import value_specs
 from backend.core import audit
-from backend.core.services import apply_fields, full_save, unique_slug
+from backend.core.services import apply_fields, delete_instance, full_save, unique_slug
 from backend.search.indexing import reindex_products
 
 FEN = Decimal("0.01")
@@ -41,6 +43,12 @@ FEN = Decimal("0.01")
 
 def _error(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _bulk_changed() -> None:
+    """Bulk writes and raw updates send no model signals, so they announce the change to the
+    cached catalog responses themselves (backend/catalog/cache.py), after the commit."""
+    transaction.on_commit(bump_catalog_version)
 
 
 def _with_slug(instance, data: dict, name_field: str = "name") -> None:
@@ -74,6 +82,19 @@ def save_category(*, category: Category | None, data: dict) -> Category:
     return full_save(category)
 
 
+@transaction.atomic
+def delete_category(*, category: Category) -> None:
+    """Delete a category with its subcategories. Its products stay, without a category, and
+    are reindexed: shoppers find products by their category's name."""
+    tree, level = [category.pk], [category.pk]
+    while level:
+        level = list(Category.objects.filter(parent_id__in=level).values_list("pk", flat=True))
+        tree += level
+    product_ids = list(Product.objects.filter(category_id__in=tree).values_list("pk", flat=True))
+    delete_instance(category)
+    reindex_products(product_ids)
+
+
 # Product types and attributes -------------------------------------------------------------
 
 
@@ -90,6 +111,7 @@ def _assign_type_attributes(product_type, through, attributes, field: str) -> No
         for index, pk in enumerate(ids)
         if pk not in existing
     )
+    _bulk_changed()
 
 
 @transaction.atomic
@@ -146,6 +168,7 @@ def save_attribute(*, attribute: Attribute | None, data: dict) -> Attribute:
 def save_attribute_value(
     *, attribute: Attribute, value: AttributeValue | None, data: dict
 ) -> AttributeValue:
+    existing = value is not None
     value = value or AttributeValue(attribute=attribute)
     apply_fields(value, data, ("name", "sort_order"))
     if data.get("slug"):
@@ -154,7 +177,40 @@ def save_attribute_value(
         value.slug = unique_slug_within(attribute, value.name, exclude_pk=value.pk)
     if attribute.values.filter(slug=value.slug).exclude(pk=value.pk).exists():
         raise _error("slug", _("该属性已有同名取值。"), "UNIQUE")
-    return full_save(value)
+    full_save(value)
+    if existing:
+        # A renamed value changes the text its products are found by.
+        reindex_products(_products_using_values([value.pk]))
+    return value
+
+
+def _products_using_values(value_ids: list[int]) -> set[int]:
+    products = set(
+        AssignedProductAttributeValue.objects.filter(value_id__in=value_ids).values_list(
+            "product_id", flat=True
+        )
+    )
+    products |= set(
+        AssignedVariantAttributeValue.objects.filter(value_id__in=value_ids).values_list(
+            "variant__product_id", flat=True
+        )
+    )
+    return products
+
+
+@transaction.atomic
+def delete_attribute(*, attribute: Attribute) -> None:
+    """Delete an attribute with its values; products that carried them are reindexed."""
+    product_ids = _products_using_values(list(attribute.values.values_list("pk", flat=True)))
+    delete_instance(attribute)
+    reindex_products(product_ids)
+
+
+@transaction.atomic
+def delete_attribute_value(*, value: AttributeValue) -> None:
+    product_ids = _products_using_values([value.pk])
+    delete_instance(value)
+    reindex_products(product_ids)
 
 
 def unique_slug_within(attribute: Attribute, name: str, *, exclude_pk=None) -> str:
@@ -232,6 +288,7 @@ def _assign_values(*, owner, assigned_model, owner_field: str, allowed, items, o
         assigned_model(**{owner_field: owner}, value=value, sort_order=index)
         for index, value in enumerate(values)
     )
+    _bulk_changed()
 
 
 # Products and variants ----------------------------------------------------------------------
@@ -264,6 +321,16 @@ def save_product(*, product: Product | None, data: dict) -> Product:
         data,
         ("category", "vendor", "name", "seo_title", "seo_description", "weight_grams"),
     )
+    if (
+        not creating
+        and product.category_id is None
+        and product.channel_listings.filter(is_published=True).exists()
+    ):
+        raise _error(
+            "category",
+            _("已发布的商品必须属于某个分类，请先下架再移除分类。"),
+            "PRODUCT_WITHOUT_CATEGORY",
+        )
     if "description" in data:
         description = data["description"] or {}
         if not isinstance(description, dict):
@@ -314,6 +381,70 @@ def save_variant(
     return variant
 
 
+@transaction.atomic
+def delete_variant(*, variant: ProductVariant) -> None:
+    """Delete a variant; its product's lowest price per channel and search text follow."""
+    product_id = variant.product_id
+    channel_ids = list(variant.channel_listings.values_list("channel_id", flat=True))
+    delete_instance(variant)
+    for channel_id in channel_ids:
+        refresh_listing_price(product_id=product_id, channel_id=channel_id)
+    reindex_products([product_id])
+
+
+@transaction.atomic
+def delete_product(*, product: Product) -> None:
+    """Delete a product with its variants, listings and media rows; its search text goes with
+    the row (Product.search_document), so there is nothing to reindex."""
+    delete_instance(product)
+
+
+# Media ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_product_media(*, media: ProductMedia, data: dict) -> ProductMedia:
+    if "alt" in data:
+        media.alt = (data["alt"] or "")[:250]
+        media.save(update_fields=["alt"])
+    return media
+
+
+@transaction.atomic
+def delete_product_media(*, media: ProductMedia) -> None:
+    """Delete the row, then the files once the deletion is committed: a rolled-back delete
+    must not leave a row pointing at a removed file."""
+    names = [media.image.name, *media.thumbnails.values_list("image", flat=True)]
+    storage = media.image.storage
+    delete_instance(media)
+
+    def delete_files() -> None:
+        for name in names:
+            if name:
+                storage.delete(name)
+
+    transaction.on_commit(delete_files)
+
+
+@transaction.atomic
+def reorder_product_media(*, product: Product, media_ids: list[int]) -> Product:
+    """Put the product's images in the given order; every image must be named exactly once
+    (Saleor: productMediaReorder), so no image silently keeps a stale position."""
+    if len(media_ids) != len(set(media_ids)):
+        raise _error("media_ids", _("同一图片不能重复出现。"), "DUPLICATED_INPUT_ITEM")
+    media = {item.pk: item for item in product.media.select_for_update()}
+    foreign = [pk for pk in media_ids if pk not in media]
+    if foreign:
+        raise _error("media_ids", _("这些图片不属于该商品。"), "NOT_PRODUCTS_IMAGE")
+    if len(media_ids) != len(media):
+        raise _error("media_ids", _("请给出该商品全部图片的顺序。"), "INVALID")
+    for index, pk in enumerate(media_ids):
+        media[pk].sort_order = index
+    ProductMedia.objects.bulk_update(media.values(), ["sort_order"])
+    _bulk_changed()
+    return product
+
+
 # Channel listings and prices ----------------------------------------------------------------
 
 
@@ -339,6 +470,7 @@ def refresh_listing_price(*, product_id: int, channel_id: int) -> None:
     ProductChannelListing.objects.filter(product_id=product_id, channel_id=channel_id).update(
         discounted_price_amount=lowest
     )
+    _bulk_changed()
 
 
 @transaction.atomic
@@ -364,6 +496,14 @@ def update_product_channel_listings(
             listing.available_for_purchase_at = None
         elif item.get("is_available_for_purchase") and listing.available_for_purchase_at is None:
             listing.available_for_purchase_at = timezone.now()
+        if listing.is_published and product.category_id is None:
+            # Saleor's rule: the storefront's navigation is by category, so a product without
+            # one would be published yet unreachable.
+            raise _error(
+                "is_published",
+                _("商品尚未设置分类，不能发布。"),
+                "PRODUCT_WITHOUT_CATEGORY",
+            )
         if listing.is_published and listing.published_at is None:
             listing.published_at = timezone.now()
         listing.save()
@@ -452,12 +592,23 @@ def save_collection(*, collection: Collection | None, data: dict) -> Collection:
 
 @transaction.atomic
 def add_collection_products(*, collection: Collection, products: list[Product]) -> Collection:
+    without_variants = [product.name for product in products if not product.variants.exists()]
+    if without_variants:
+        # Saleor's rule: a collection is a shop window, and a product without variants has
+        # nothing to buy.
+        raise _error(
+            "products",
+            _("这些商品还没有规格，不能加入专题：%(names)s")
+            % {"names": "、".join(without_variants)},
+            "CANNOT_MANAGE_PRODUCT_WITHOUT_VARIANT",
+        )
     existing = set(collection.collectionproduct.values_list("product_id", flat=True))
     start = collection.collectionproduct.count()
     CollectionProduct.objects.bulk_create(
         CollectionProduct(collection=collection, product=product, sort_order=start + index)
         for index, product in enumerate(p for p in products if p.pk not in existing)
     )
+    _bulk_changed()
     return collection
 
 

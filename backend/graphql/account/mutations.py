@@ -5,12 +5,14 @@ from __future__ import annotations
 import graphene
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from graphene.types.generic import GenericScalar
 
 from backend.account import jwt
 from backend.account.error_codes import AccountErrorCode
 from backend.account.models import User as UserModel
+from backend.account.phone import normalize_phone
 from backend.graphql.account.types import User
 from backend.graphql.catalog.enums import enum_from_choices
 from backend.graphql.core.errors import error_type
@@ -22,6 +24,17 @@ AccountError = error_type("AccountError", AccountErrorCodeEnum)
 
 def _invalid(field: str, message: str, code: str) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _is_inactive_account(identifier: str, password: str) -> bool:
+    """A deactivated account is told so only when the password is right: otherwise the
+    answer would reveal to anyone which e-mail addresses and numbers have (had) accounts."""
+    lookup = Q(email__iexact=identifier)
+    phone = normalize_phone(identifier)
+    if phone:
+        lookup |= Q(phone=phone)
+    user = UserModel.objects.filter(lookup, is_active=False).first()
+    return user is not None and user.check_password(password)
 
 
 class TokenCreate(BaseMutation):
@@ -41,14 +54,14 @@ class TokenCreate(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, password, email=None, phone=None):
         identifier = (email or phone or "").strip()
+        field = "email" if email else "phone" if phone else "email"
         if not identifier:
             raise _invalid("email", _("请输入邮箱或手机号。"), "REQUIRED")
         user = authenticate(info.context, username=identifier, password=password)
         if user is None:
-            inactive = UserModel.objects.filter(email__iexact=identifier, is_active=False)
-            if inactive.exists():
-                raise _invalid("email", _("该账户已停用。"), "INACTIVE")
-            raise _invalid("email", _("账号或密码不正确。"), "INVALID_CREDENTIALS")
+            if _is_inactive_account(identifier, password):
+                raise _invalid(field, _("该账户已停用。"), "INACTIVE")
+            raise _invalid(field, _("账号或密码不正确。"), "INVALID_CREDENTIALS")
         return cls(
             token=jwt.create_access_token(user),
             refresh_token=jwt.create_refresh_token(user),

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from graphene.types.generic import GenericScalar
 
 from backend.catalog import models, services
-from backend.catalog.error_codes import AttributeErrorCode, ProductErrorCode
-from backend.catalog.media import ProductMediaError, create_product_media
+from backend.catalog.error_codes import AttributeErrorCode, CollectionErrorCode, ProductErrorCode
+from backend.catalog.media import ProductMediaError, ProductMediaErrorCode, create_product_media
 from backend.channel.models import Channel as ChannelModel
 from backend.core.permissions import Permission
 from backend.graphql.catalog.enums import (
@@ -33,9 +33,11 @@ from backend.graphql.catalog.types import (
     ProductVariant,
 )
 from backend.graphql.core.errors import error_type
+from backend.graphql.core.ids import decode_ids
 from backend.graphql.core.inputs import get_instance, get_instances, seo_fields, weight_to_grams
 from backend.graphql.core.mutations import BaseMutation, delete_mutation, model_mutations
-from backend.graphql.core.scalars import PositiveDecimal, Upload
+from backend.graphql.core.scalars import PositiveDecimal
+from backend.graphql.core.upload import Upload
 from backend.graphql.inventory.mutations import StockInput, stocks_from_input
 from backend.inventory.services import set_stocks
 from backend.vendors.models import Vendor
@@ -44,6 +46,8 @@ ProductErrorCodeEnum = enum_from_choices("ProductErrorCode", ProductErrorCode)
 AttributeErrorCodeEnum = enum_from_choices("AttributeErrorCode", AttributeErrorCode)
 ProductError = error_type("ProductError", ProductErrorCodeEnum)
 AttributeError_ = error_type("AttributeError", AttributeErrorCodeEnum)
+CollectionErrorCodeEnum = enum_from_choices("CollectionErrorCode", CollectionErrorCode)
+CollectionError = error_type("CollectionError", CollectionErrorCodeEnum)
 
 PRODUCTS = [Permission.MANAGE_PRODUCTS]
 TYPES = [Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES]
@@ -114,7 +118,14 @@ class CategoryUpdate(BaseMutation):
 
 
 CategoryDelete = delete_mutation(
-    "CategoryDelete", models.Category, "Category", Category, "category", PRODUCTS, ProductError
+    "CategoryDelete",
+    models.Category,
+    "Category",
+    Category,
+    "category",
+    PRODUCTS,
+    ProductError,
+    delete=lambda category: services.delete_category(category=category),
 )
 
 
@@ -217,6 +228,7 @@ AttributeCreate, AttributeUpdate, AttributeDelete = model_mutations(
     save=lambda instance, data: services.save_attribute(attribute=instance, data=data),
     permissions=TYPES,
     error_class=AttributeError_,
+    delete=lambda attribute: services.delete_attribute(attribute=attribute),
 )
 
 
@@ -272,6 +284,7 @@ AttributeValueDelete = delete_mutation(
     "attribute_value",
     TYPES,
     AttributeError_,
+    delete=lambda value: services.delete_attribute_value(value=value),
 )
 
 
@@ -351,6 +364,7 @@ ProductCreate, ProductUpdate, ProductDelete = model_mutations(
     save=lambda instance, data: services.save_product(product=instance, data=data),
     permissions=PRODUCTS,
     error_class=ProductError,
+    delete=lambda product: services.delete_product(product=product),
 )
 
 
@@ -441,10 +455,20 @@ ProductVariantDelete = delete_mutation(
     "product_variant",
     PRODUCTS,
     ProductError,
+    delete=lambda variant: services.delete_variant(variant=variant),
 )
 
 
 # Media ----------------------------------------------------------------------------------------
+
+
+# The media service's reasons, in ProductErrorCode's vocabulary: Saleor answers a file that is
+# not a usable image with INVALID, and keeps NOT_PRODUCTS_IMAGE for a media ID of another
+# product (productMediaReorder).
+MEDIA_ERROR_CODES = {
+    ProductMediaErrorCode.FILE_TOO_LARGE: ProductErrorCode.FILE_TOO_LARGE,
+    ProductMediaErrorCode.REQUIRED: ProductErrorCode.REQUIRED,
+}
 
 
 class ProductMediaCreateInput(graphene.InputObjectType):
@@ -475,11 +499,17 @@ class ProductMediaCreate(BaseMutation):
                 product=product, image_file=image, alt=input.get("alt") or ""
             )
         except ProductMediaError as error:
-            code = {"FILE_TOO_LARGE": "FILE_TOO_LARGE"}.get(str(error.code), "NOT_PRODUCTS_IMAGE")
+            code = MEDIA_ERROR_CODES.get(str(error.code), ProductErrorCode.INVALID)
             raise ValidationError(
                 {error.field or "image": ValidationError(error.message, code=code)}
             ) from error
         return cls(product=product, media=media)
+
+
+class ProductMediaUpdateInput(graphene.InputObjectType):
+    alt = graphene.String(
+        description="Text shown in place of the image and read by screen readers."
+    )
 
 
 class ProductMediaUpdate(BaseMutation):
@@ -488,18 +518,16 @@ class ProductMediaUpdate(BaseMutation):
 
     class Arguments:
         id = graphene.ID(required=True)
-        alt = graphene.String()
+        input = ProductMediaUpdateInput(required=True)
 
     class Meta:
         permissions = PRODUCTS
         error_type_class = ProductError
 
     @classmethod
-    def perform_mutation(cls, root, info, id, alt=None):
+    def perform_mutation(cls, root, info, id, input):
         media = get_instance(models.ProductMedia.objects, id, "ProductMedia", field="id")
-        if alt is not None:
-            media.alt = alt[:250]
-            media.save(update_fields=["alt"])
+        media = services.update_product_media(media=media, data=dict(input))
         return cls(product=media.product, media=media)
 
 
@@ -511,6 +539,7 @@ ProductMediaDelete = delete_mutation(
     "media",
     PRODUCTS,
     ProductError,
+    delete=lambda media: services.delete_product_media(media=media),
 )
 
 
@@ -528,15 +557,8 @@ class ProductMediaReorder(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, product_id, media_ids):
         product = get_instance(models.Product.objects, product_id, "Product", field="product_id")
-        media = get_instances(product.media.all(), media_ids, "ProductMedia", field="media_ids")
-        if len(media) != product.media.count():
-            raise ValidationError(
-                {"media_ids": ValidationError(_("请给出该商品全部图片的顺序。"), code="INVALID")}
-            )
-        for index, item in enumerate(media):
-            item.sort_order = index
-        models.ProductMedia.objects.bulk_update(media, ["sort_order"])
-        return cls(product=product)
+        pks = decode_ids(media_ids, "ProductMedia", field="media_ids")
+        return cls(product=services.reorder_product_media(product=product, media_ids=pks))
 
 
 # Channel listings -------------------------------------------------------------------------------
@@ -655,7 +677,7 @@ CollectionCreate, CollectionUpdate, CollectionDelete = model_mutations(
     to_data=_collection_data,
     save=lambda instance, data: services.save_collection(collection=instance, data=data),
     permissions=PRODUCTS,
-    error_class=ProductError,
+    error_class=CollectionError,
 )
 
 
@@ -668,7 +690,7 @@ class CollectionAddProducts(BaseMutation):
 
     class Meta:
         permissions = PRODUCTS
-        error_type_class = ProductError
+        error_type_class = CollectionError
 
     @classmethod
     def perform_mutation(cls, root, info, collection_id, products):
@@ -684,7 +706,7 @@ class CollectionAddProducts(BaseMutation):
 class CollectionRemoveProducts(CollectionAddProducts):
     class Meta:
         permissions = PRODUCTS
-        error_type_class = ProductError
+        error_type_class = CollectionError
 
     @classmethod
     def perform_mutation(cls, root, info, collection_id, products):
@@ -717,7 +739,7 @@ class CollectionChannelListingUpdate(BaseMutation):
 
     class Meta:
         permissions = PRODUCTS
-        error_type_class = ProductError
+        error_type_class = CollectionError
 
     @classmethod
     def perform_mutation(cls, root, info, id, input):

@@ -16,7 +16,7 @@ from graphene.types.mutation import MutationOptions
 from graphene.utils.str_converters import to_camel_case
 
 from backend.core.services import delete_instance
-from backend.graphql.core.errors import ApiError, validation_errors
+from backend.graphql.core.errors import ApiError, PermissionDenied, validation_errors
 from backend.graphql.core.inputs import get_instance
 from backend.graphql.core.permissions import require_permissions
 
@@ -59,7 +59,13 @@ class BaseMutation(graphene.Mutation):
 
     @classmethod
     def check_permissions(cls, info) -> None:
+        """Mutations that declare permissions are staff mutations: a customer account is
+        refused even if a permission was granted to it by mistake (DESIGN.md: permissions are
+        checked in the API, never only by hiding a button)."""
         if cls._meta.permissions:
+            user = info.context.user
+            if not (user.is_authenticated and user.is_staff):
+                raise PermissionDenied(cls._meta.permissions)
             require_permissions(info, cls._meta.permissions)
 
     @classmethod
@@ -123,10 +129,12 @@ def model_mutations(
     save,
     permissions,
     error_class,
+    delete=None,
 ):
     """`<type>Create(input)`, `<type>Update(id, input)` and `<type>Delete(id)` for a model whose
     service saves new and existing rows alike: `save(instance_or_None, data)`, where `data`
-    is `to_data(input)`. Returns the three mutation classes."""
+    is `to_data(input)`; `delete(instance)` is the service that deletes one (a plain delete
+    when the deletion has no side effects). Returns the three mutation classes."""
     meta = {"permissions": permissions, "error_type_class": error_class}
 
     def create(cls, root, info, input):
@@ -161,17 +169,22 @@ def model_mutations(
             field_name,
             permissions,
             error_class,
+            delete=delete,
         ),
     )
 
 
-def delete_mutation(name, model, type_name, graphene_type, field_name, permissions, error_class):
-    """A `<type>Delete(id)` mutation returning the deleted object (with its former ID)."""
+def delete_mutation(
+    name, model, type_name, graphene_type, field_name, permissions, error_class, *, delete=None
+):
+    """A `<type>Delete(id)` mutation returning the deleted object (with its former ID);
+    `delete(instance)` is the service to call, a plain delete by default."""
+    remove = delete or delete_instance
 
-    def delete(cls, root, info, id):
+    def perform(cls, root, info, id):
         instance = get_instance(model.objects, id, type_name, field="id")
         pk = instance.pk
-        delete_instance(instance)
+        remove(instance)
         instance.pk = pk
         return cls(**{field_name: instance})
 
@@ -181,5 +194,5 @@ def delete_mutation(name, model, type_name, graphene_type, field_name, permissio
         "description": f"Deletes a {type_name}.",
     }
     return _mutation_class(
-        name, field_name, graphene_type, {"id": graphene.ID(required=True)}, meta, delete
+        name, field_name, graphene_type, {"id": graphene.ID(required=True)}, meta, perform
     )

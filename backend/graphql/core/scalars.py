@@ -36,19 +36,3 @@ class PositiveDecimal(graphene.Scalar):
         if isinstance(node, IntValueNode | FloatValueNode | StringValueNode):
             return cls.parse_value(node.value)
         raise ValueError("Expected a decimal number.")
-
-
-class Upload(graphene.Scalar):
-    """A file sent with the GraphQL multipart request specification (`operations`, `map`)."""
-
-    @staticmethod
-    def serialize(value):
-        return getattr(value, "name", None)
-
-    @staticmethod
-    def parse_value(value):
-        return value
-
-    @staticmethod
-    def parse_literal(node, _variables=None):
-        return None

@@ -22,17 +22,17 @@ def shopper():
     return UserFactory(email="li@example.com", phone="+8613812345678")
 
 
-def test_token_by_email_authenticates_the_api(gql, client, shopper):
-    data = gql.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
+def test_token_by_email_authenticates_the_api(api_client, client, shopper):
+    data = api_client.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
     assert data["tokenCreate"]["errors"] == []
     token = data["tokenCreate"]["token"]
     assert GraphQLClient(client, token).query(ME) == {"me": {"email": "li@example.com"}}
-    assert gql.query(ME) == {"me": None}
+    assert api_client.query(ME) == {"me": None}
 
 
-def test_token_by_mobile_number_in_any_common_spelling(gql, shopper):
+def test_token_by_mobile_number_in_any_common_spelling(api_client, shopper):
     for phone in ("13812345678", "+86 138-1234-5678"):
-        data = gql.query(CREATE, {"phone": phone, "password": "secret-password-1"})
+        data = api_client.query(CREATE, {"phone": phone, "password": "secret-password-1"})
         assert data["tokenCreate"]["user"]["phone"] == "+8613812345678"
 
 
@@ -44,35 +44,35 @@ def test_token_by_mobile_number_in_any_common_spelling(gql, shopper):
         ({"password": "x"}, "REQUIRED"),
     ],
 )
-def test_bad_credentials_are_typed_errors(gql, shopper, variables, code):
-    data = gql.query(CREATE, variables)["tokenCreate"]
+def test_bad_credentials_are_typed_errors(api_client, shopper, variables, code):
+    data = api_client.query(CREATE, variables)["tokenCreate"]
     assert data["token"] is None
     assert data["errors"][0]["code"] == code
 
 
-def test_inactive_user_gets_no_token(gql, shopper):
+def test_inactive_user_gets_no_token(api_client, shopper):
     shopper.is_active = False
     shopper.save()
-    data = gql.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
+    data = api_client.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
     assert data["tokenCreate"]["errors"] == [{"field": "email", "code": "INACTIVE"}]
 
 
-def test_refresh_and_verify(gql, shopper):
-    tokens = gql.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
+def test_refresh_and_verify(api_client, shopper):
+    tokens = api_client.query(CREATE, {"email": "li@example.com", "password": "secret-password-1"})
     refresh = tokens["tokenCreate"]["refreshToken"]
-    data = gql.query(
+    data = api_client.query(
         "mutation($t: String!) { tokenRefresh(refreshToken: $t) { token errors { code } } }",
         {"t": refresh},
     )["tokenRefresh"]
     assert data["errors"] == [] and data["token"]
     verify = "mutation($t: String!) { tokenVerify(token: $t) { isValid payload errors { code } } }"
-    ok = gql.query(verify, {"t": data["token"]})["tokenVerify"]
+    ok = api_client.query(verify, {"t": data["token"]})["tokenVerify"]
     assert ok["isValid"] is True and ok["payload"]["type"] == "access"
     # A refresh token is not an access token, and garbage is not a token.
-    assert gql.query(verify, {"t": refresh})["tokenVerify"]["errors"] == [
+    assert api_client.query(verify, {"t": refresh})["tokenVerify"]["errors"] == [
         {"code": "JWT_INVALID_TOKEN"}
     ]
-    assert gql.query(verify, {"t": "x.y.z"})["tokenVerify"]["isValid"] is False
+    assert api_client.query(verify, {"t": "x.y.z"})["tokenVerify"]["isValid"] is False
 
 
 def test_expired_token_is_refused_with_401(client, shopper, settings):

@@ -47,8 +47,8 @@ def _code(response) -> str:
 
 
 @pytest.mark.parametrize(("call", "permission"), MUTATIONS)
-def test_anonymous_is_refused(gql, call, permission):
-    response = gql.post(_mutation(call))
+def test_anonymous_is_refused(api_client, call, permission):
+    response = api_client.post(_mutation(call))
     assert _code(response) == "PERMISSION_DENIED"
     assert permission.name in response.json()["errors"][0]["message"]
 
@@ -82,9 +82,9 @@ def test_permission_through_a_group_is_enough(client):
     assert Category.objects.filter(name="蔬果").exists()
 
 
-def test_refused_mutation_writes_nothing(gql):
+def test_refused_mutation_writes_nothing(api_client):
     product = ProductFactory(name="原名")
-    gql.post(
+    api_client.post(
         'mutation($id: ID!) { productUpdate(id: $id, input: {name: "改名"}) { errors { code } } }',
         {"id": to_global_id("Product", product.pk)},
     )

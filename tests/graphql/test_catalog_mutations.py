@@ -35,9 +35,9 @@ def gid(instance) -> str:
     return to_global_id(type(instance).__name__, instance.pk)
 
 
-def test_category_create_under_parent_with_generated_chinese_slug(staff_gql):
+def test_category_create_under_parent_with_generated_chinese_slug(staff_api_client):
     parent = CategoryFactory(name="粮油米面")
-    data = staff_gql.query(
+    data = staff_api_client.query(
         """mutation($parent: ID) { categoryCreate(parent: $parent,
              input: {name: "大米", seo: {title: "灌云大米"}}) {
              category { name slug parent { name } seoTitle } errors { field code } } }""",
@@ -52,24 +52,24 @@ def test_category_create_under_parent_with_generated_chinese_slug(staff_gql):
     }
 
 
-def test_category_without_a_name_is_refused_and_writes_nothing(staff_gql, row_counts):
+def test_category_without_a_name_is_refused_and_writes_nothing(staff_api_client, row_counts):
     before = row_counts()
-    data = staff_gql.query(
+    data = staff_api_client.query(
         'mutation { categoryCreate(input: {name: ""}) { category { id } errors { field code } } }'
     )["categoryCreate"]
     assert data == {"category": None, "errors": [{"field": "name", "code": "REQUIRED"}]}
     assert row_counts() == before
 
 
-def test_category_delete_and_unknown_id(staff_gql):
+def test_category_delete_and_unknown_id(staff_api_client):
     category = CategoryFactory()
-    data = staff_gql.query(
+    data = staff_api_client.query(
         "mutation($id: ID!) { categoryDelete(id: $id) { category { id } errors { code } } }",
         {"id": gid(category)},
     )["categoryDelete"]
     assert data["errors"] == [] and data["category"]["id"] == gid(category)
     assert not Category.objects.filter(pk=category.pk).exists()
-    again = staff_gql.query(
+    again = staff_api_client.query(
         "mutation($id: ID!) { categoryDelete(id: $id) { errors { field code } } }",
         {"id": gid(category)},
     )["categoryDelete"]
@@ -92,10 +92,10 @@ def grain_type():
     return product_type
 
 
-def test_product_create_with_dropdown_and_numeric_attributes(staff_gql, grain_type):
+def test_product_create_with_dropdown_and_numeric_attributes(staff_api_client, grain_type):
     origin = Attribute.objects.get(slug="origin")
     weight = Attribute.objects.get(slug="net-weight")
-    data = staff_gql.query(
+    data = staff_api_client.query(
         PRODUCT_CREATE,
         {
             "input": {
@@ -133,12 +133,12 @@ def test_product_create_with_dropdown_and_numeric_attributes(staff_gql, grain_ty
     ],
 )
 def test_product_create_with_bad_attribute_values_writes_nothing(
-    staff_gql, grain_type, row_counts, attributes, code
+    staff_api_client, grain_type, row_counts, attributes, code
 ):
     AttributeFactory(slug="stranger")
     ids = {a.slug: gid(a) for a in Attribute.objects.all()}
     before = row_counts()
-    data = staff_gql.query(
+    data = staff_api_client.query(
         PRODUCT_CREATE,
         {
             "input": {
@@ -161,26 +161,26 @@ def test_product_create_with_bad_attribute_values_writes_nothing(
         ("UHJvZHVjdFR5cGU6OTk5OTk=", "NOT_FOUND"),
     ],
 )
-def test_product_create_with_bad_product_type_id(staff_gql, row_counts, product_type, code):
+def test_product_create_with_bad_product_type_id(staff_api_client, row_counts, product_type, code):
     before = row_counts()
-    data = staff_gql.query(PRODUCT_CREATE, {"input": {"productType": product_type, "name": "x"}})[
-        "productCreate"
-    ]
+    data = staff_api_client.query(
+        PRODUCT_CREATE, {"input": {"productType": product_type, "name": "x"}}
+    )["productCreate"]
     assert [(e["field"], e["code"]) for e in data["errors"]] == [("productType", code)]
     assert row_counts() == before
 
 
-def test_duplicate_slug_is_a_unique_error(staff_gql, grain_type):
+def test_duplicate_slug_is_a_unique_error(staff_api_client, grain_type):
     ProductFactory(slug="taken")
-    data = staff_gql.query(
+    data = staff_api_client.query(
         PRODUCT_CREATE, {"input": {"productType": gid(grain_type), "name": "x", "slug": "taken"}}
     )["productCreate"]
     assert [(e["field"], e["code"]) for e in data["errors"]] == [("slug", "UNIQUE")]
 
 
-def test_product_update_and_delete(staff_gql):
+def test_product_update_and_delete(staff_api_client):
     product = ProductFactory(name="旧名")
-    data = staff_gql.query(
+    data = staff_api_client.query(
         """mutation($id: ID!) { productUpdate(id: $id, input: {name: "新名", weight: 2.5})
              { product { name weight { unit value } } errors { code } } }""",
         {"id": gid(product)},
@@ -189,7 +189,7 @@ def test_product_update_and_delete(staff_gql):
         "product": {"name": "新名", "weight": {"unit": "KG", "value": 2.5}},
         "errors": [],
     }
-    data = staff_gql.query(
+    data = staff_api_client.query(
         "mutation($id: ID!) { productDelete(id: $id) { errors { code } } }", {"id": gid(product)}
     )
     assert data["productDelete"]["errors"] == []
@@ -201,7 +201,7 @@ mutation($input: ProductVariantCreateInput!) { productVariantCreate(input: $inpu
   productVariant { sku stocks { quantity warehouse { slug } } } errors { field code } } }"""
 
 
-def test_variant_create_with_stock_and_duplicate_sku(staff_gql, warehouse, row_counts):
+def test_variant_create_with_stock_and_duplicate_sku(staff_api_client, warehouse, row_counts):
     product = ProductFactory()
     variables = {
         "input": {
@@ -211,20 +211,22 @@ def test_variant_create_with_stock_and_duplicate_sku(staff_gql, warehouse, row_c
             "stocks": [{"warehouse": gid(warehouse), "quantity": 30}],
         }
     }
-    data = staff_gql.query(VARIANT_CREATE, variables)["productVariantCreate"]
+    data = staff_api_client.query(VARIANT_CREATE, variables)["productVariantCreate"]
     assert data["errors"] == []
     assert data["productVariant"]["stocks"] == [
         {"quantity": 30, "warehouse": {"slug": warehouse.slug}}
     ]
     before = row_counts()
-    again = staff_gql.query(VARIANT_CREATE, variables)["productVariantCreate"]
+    again = staff_api_client.query(VARIANT_CREATE, variables)["productVariantCreate"]
     assert [(e["field"], e["code"]) for e in again["errors"]] == [("sku", "UNIQUE")]
     assert row_counts() == before
 
 
-def test_negative_stock_in_variant_create_writes_no_variant(staff_gql, warehouse, row_counts):
+def test_negative_stock_in_variant_create_writes_no_variant(
+    staff_api_client, warehouse, row_counts
+):
     before = row_counts()
-    data = staff_gql.query(
+    data = staff_api_client.query(
         VARIANT_CREATE,
         {
             "input": {
@@ -250,10 +252,10 @@ mutation($id: ID!, $input: [ProductVariantChannelListingAddInput!]!) {
     errors { field code } } }"""
 
 
-def test_publish_product_and_price_variant(staff_gql, gql, channel):
+def test_publish_product_and_price_variant(staff_api_client, api_client, channel):
     variant = ProductVariantFactory()
     product = variant.product
-    data = staff_gql.query(
+    data = staff_api_client.query(
         LISTING,
         {
             "id": gid(product),
@@ -265,7 +267,7 @@ def test_publish_product_and_price_variant(staff_gql, gql, channel):
         },
     )
     assert data["productChannelListingUpdate"]["errors"] == []
-    data = staff_gql.query(
+    data = staff_api_client.query(
         PRICES, {"id": gid(variant), "input": [{"channelId": gid(channel), "price": 12.8}]}
     )["productVariantChannelListingUpdate"]
     assert data["errors"] == []
@@ -275,7 +277,7 @@ def test_publish_product_and_price_variant(staff_gql, gql, channel):
         "12.80"
     )
     assert AuditLogEntry.objects.filter(action="variant.price_changed").count() == 1
-    shopper_view = gql.query(
+    shopper_view = api_client.query(
         'query($slug: String) { product(slug: $slug, channel: "guanyun") { name } }',
         {"slug": product.slug},
     )
@@ -286,11 +288,13 @@ def test_publish_product_and_price_variant(staff_gql, gql, channel):
     ("price", "code"),
     [(-1, "INVALID_PRICE"), ("12.345", "INVALID_PRICE"), ("abc", "INVALID_PRICE")],
 )
-def test_bad_prices_are_refused_and_write_nothing(staff_gql, channel, row_counts, price, code):
+def test_bad_prices_are_refused_and_write_nothing(
+    staff_api_client, channel, row_counts, price, code
+):
     variant = ProductVariantFactory()
     list_product(variant.product, channel)
     before = row_counts()
-    response = staff_gql.post(
+    response = staff_api_client.post(
         PRICES, {"id": gid(variant), "input": [{"channelId": gid(channel), "price": price}]}
     )
     body = response.json()
@@ -303,9 +307,9 @@ def test_bad_prices_are_refused_and_write_nothing(staff_gql, channel, row_counts
     assert row_counts() == before
 
 
-def test_price_in_a_channel_the_product_is_not_in(staff_gql, channel):
+def test_price_in_a_channel_the_product_is_not_in(staff_api_client, channel):
     variant = ProductVariantFactory()
-    data = staff_gql.query(
+    data = staff_api_client.query(
         PRICES, {"id": gid(variant), "input": [{"channelId": gid(channel), "price": "9.90"}]}
     )["productVariantChannelListingUpdate"]
     assert [(e["field"], e["code"]) for e in data["errors"]] == [
@@ -313,9 +317,9 @@ def test_price_in_a_channel_the_product_is_not_in(staff_gql, channel):
     ]
 
 
-def test_unknown_channel_in_listing_update(staff_gql):
+def test_unknown_channel_in_listing_update(staff_api_client):
     product = ProductFactory()
-    data = staff_gql.query(
+    data = staff_api_client.query(
         LISTING,
         {
             "id": gid(product),
@@ -327,29 +331,29 @@ def test_unknown_channel_in_listing_update(staff_gql):
     ]
 
 
-def test_collection_lifecycle(staff_gql, channel):
-    rice, flour = ProductFactory(), ProductFactory()
-    data = staff_gql.query(
+def test_collection_lifecycle(staff_api_client, channel):
+    rice, flour = ProductVariantFactory().product, ProductVariantFactory().product
+    data = staff_api_client.query(
         """mutation($products: [ID!]) { collectionCreate(input: {name: "年货", products: $products})
              { collection { id slug } errors { code } } }""",
         {"products": [gid(rice)]},
     )["collectionCreate"]
     assert data["errors"] == []
     collection_id = data["collection"]["id"]
-    staff_gql.query(
+    staff_api_client.query(
         """mutation($id: ID!, $p: [ID!]!) { collectionAddProducts(collectionId: $id, products: $p)
              { errors { code } } }""",
         {"id": collection_id, "p": [gid(flour)]},
     )
     collection = Collection.objects.get()
     assert set(collection.products.all()) == {rice, flour}
-    staff_gql.query(
+    staff_api_client.query(
         """mutation($id: ID!, $p: [ID!]!) { collectionRemoveProducts(collectionId: $id,
              products: $p) { errors { code } } }""",
         {"id": collection_id, "p": [gid(rice)]},
     )
     assert list(collection.products.all()) == [flour]
-    data = staff_gql.query(
+    data = staff_api_client.query(
         """mutation($id: ID!, $c: ID!) { collectionChannelListingUpdate(id: $id,
              input: {addChannels: [{channelId: $c, isPublished: true}]}) { errors { code } } }""",
         {"id": collection_id, "c": gid(channel)},
@@ -358,8 +362,8 @@ def test_collection_lifecycle(staff_gql, channel):
     assert collection.channel_listings.get().is_published
 
 
-def test_product_type_and_attribute_mutations(staff_gql):
-    data = staff_gql.query(
+def test_product_type_and_attribute_mutations(staff_api_client):
+    data = staff_api_client.query(
         """mutation { attributeCreate(input: {name: "产地", inputType: DROPDOWN,
              values: [{name: "伊山镇"}, {name: "杨集镇"}]}) {
              attribute { id slug choices { name } } errors { code } } }"""
@@ -367,7 +371,7 @@ def test_product_type_and_attribute_mutations(staff_gql):
     assert data["errors"] == []
     assert [c["name"] for c in data["attribute"]["choices"]] == ["伊山镇", "杨集镇"]
     attribute_id = data["attribute"]["id"]
-    data = staff_gql.query(
+    data = staff_api_client.query(
         """mutation($a: [ID!]) { productTypeCreate(input: {name: "酒水", kind: PROCESSED_FOOD,
              taxRate: "0.13", weight: 1.2, productAttributes: $a}) {
              productType { kind taxRate weight { value } productAttributes { slug } }
@@ -383,12 +387,12 @@ def test_product_type_and_attribute_mutations(staff_gql):
         },
         "errors": [],
     }
-    bad = staff_gql.query(
+    bad = staff_api_client.query(
         'mutation { productTypeCreate(input: {name: "x", taxRate: "1.5"}) '
         "{ errors { field code } } }"
     )["productTypeCreate"]
     assert bad["errors"] == [{"field": "taxRate", "code": "INVALID"}]
-    value = staff_gql.query(
+    value = staff_api_client.query(
         """mutation($a: ID!) { attributeValueCreate(attribute: $a,
              input: {name: "伊山", slug: "伊山镇"}) { errors { field code } } }""",
         {"a": attribute_id},
@@ -396,17 +400,17 @@ def test_product_type_and_attribute_mutations(staff_gql):
     assert value["errors"] == [{"field": "slug", "code": "UNIQUE"}]
 
 
-def test_product_in_use_by_a_protected_reference_cannot_be_deleted(staff_gql):
+def test_product_in_use_by_a_protected_reference_cannot_be_deleted(staff_api_client):
     product_type = ProductTypeFactory()
     ProductFactory(product_type=product_type)
-    data = staff_gql.query(
+    data = staff_api_client.query(
         "mutation($id: ID!) { productTypeDelete(id: $id) { errors { field code } } }",
         {"id": gid(product_type)},
     )["productTypeDelete"]
     assert data["errors"] == [{"field": None, "code": "CANNOT_DELETE"}]
 
 
-def test_media_reorder_requires_every_image(staff_gql):
+def test_media_reorder_requires_every_image(staff_api_client):
     from backend.catalog.models import ProductMedia
 
     product = ProductFactory()
@@ -414,26 +418,26 @@ def test_media_reorder_requires_every_image(staff_gql):
     second = ProductMedia.objects.create(product=product, image="b.png", sort_order=1)
     query = """mutation($p: ID!, $m: [ID!]!) { productMediaReorder(productId: $p, mediaIds: $m)
                  { errors { field code } } }"""
-    data = staff_gql.query(query, {"p": gid(product), "m": [gid(second), gid(first)]})
+    data = staff_api_client.query(query, {"p": gid(product), "m": [gid(second), gid(first)]})
     assert data["productMediaReorder"]["errors"] == []
     assert list(product.media.order_by("sort_order")) == [second, first]
-    data = staff_gql.query(query, {"p": gid(product), "m": [gid(first)]})
+    data = staff_api_client.query(query, {"p": gid(product), "m": [gid(first)]})
     assert data["productMediaReorder"]["errors"] == [{"field": "mediaIds", "code": "INVALID"}]
 
 
-def test_stock_changes_are_audited_and_never_below_allocation(staff_gql, warehouse):
+def test_stock_changes_are_audited_and_never_below_allocation(staff_api_client, warehouse):
     variant = ProductVariantFactory()
     Stock.objects.create(
         warehouse=warehouse, product_variant=variant, quantity=10, quantity_allocated=4
     )
     query = """mutation($v: ID!, $s: [StockInput!]!) { productVariantStocksUpdate(variantId: $v,
                  stocks: $s) { productVariant { stocks { quantity } } errors { field code } } }"""
-    data = staff_gql.query(
+    data = staff_api_client.query(
         query, {"v": gid(variant), "s": [{"warehouse": gid(warehouse), "quantity": 3}]}
     )["productVariantStocksUpdate"]
     assert data["errors"] == [{"field": "quantity", "code": "BELOW_ALLOCATED"}]
     assert Stock.objects.get().quantity == 10
-    data = staff_gql.query(
+    data = staff_api_client.query(
         query, {"v": gid(variant), "s": [{"warehouse": gid(warehouse), "quantity": 25}]}
     )["productVariantStocksUpdate"]
     assert data["errors"] == []
@@ -443,12 +447,12 @@ def test_stock_changes_are_audited_and_never_below_allocation(staff_gql, warehou
     assert entry.actor is not None
 
 
-def test_stock_create_in_a_warehouse_that_has_stock_and_delete(staff_gql, warehouse):
+def test_stock_create_in_a_warehouse_that_has_stock_and_delete(staff_api_client, warehouse):
     variant = ProductVariantFactory()
     Stock.objects.create(warehouse=warehouse, product_variant=variant, quantity=1)
     create = """mutation($v: ID!, $s: [StockInput!]!) { productVariantStocksCreate(variantId: $v,
                   stocks: $s) { errors { field code } } }"""
-    data = staff_gql.query(
+    data = staff_api_client.query(
         create, {"v": gid(variant), "s": [{"warehouse": gid(warehouse), "quantity": 5}]}
     )
     assert data["productVariantStocksCreate"]["errors"] == [
@@ -456,7 +460,7 @@ def test_stock_create_in_a_warehouse_that_has_stock_and_delete(staff_gql, wareho
     ]
     delete = """mutation($v: ID!, $w: [ID!]!) { productVariantStocksDelete(variantId: $v,
                   warehouseIds: $w) { errors { code } } }"""
-    data = staff_gql.query(delete, {"v": gid(variant), "w": [gid(warehouse)]})
+    data = staff_api_client.query(delete, {"v": gid(variant), "w": [gid(warehouse)]})
     assert data["productVariantStocksDelete"]["errors"] == []
     assert not Stock.objects.exists()
     assert ProductVariant.objects.filter(pk=variant.pk).exists()
