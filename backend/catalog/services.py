@@ -225,9 +225,31 @@ def unique_slug_within(attribute: Attribute, name: str, *, exclude_pk=None) -> s
 # Attribute values on products and variants ------------------------------------------------
 
 
+# Which field of the API's AttributeValueInput carries the value of each input type.
+VALUE_FIELDS = {
+    "dropdown": "values",
+    "plain_text": "plain_text",
+    "numeric": "numeric",
+    "boolean": "boolean",
+    "date": "date",
+}
+
+
 def _resolve_values(*, attribute: Attribute, item: dict, owner_key: str) -> list[AttributeValue]:
     """The AttributeValue rows one input item names, created where the input type keeps
     a value per owner (text, number, date, yes/no)."""
+    field = VALUE_FIELDS.get(attribute.input_type, "plain_text")
+    misplaced = [
+        key for key in VALUE_FIELDS.values() if key != field and item.get(key) not in (None, [])
+    ]
+    if misplaced:
+        # A value sent in another type's field would otherwise be dropped without a word.
+        raise _error(
+            "attributes",
+            _("属性“%(name)s”的输入类型是“%(type)s”，取值类型不符。")
+            % {"name": attribute.name, "type": attribute.get_input_type_display()},
+            "INVALID",
+        )
     raw: Any
     if attribute.input_type == "dropdown":
         raw = item.get("values") or []

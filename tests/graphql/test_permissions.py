@@ -13,6 +13,7 @@ from backend.catalog.models import Category
 from backend.core.permissions import Permission
 from tests.conftest import GraphQLClient
 from tests.factories import ProductFactory, UserFactory
+from tests.graphql.conftest import staff_with
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,84 @@ MUTATIONS = [
     (
         'productVariantStocksUpdate(variantId: "UHJvZHVjdFZhcmlhbnQ6MQ==", stocks: [])',
         Permission.MANAGE_PRODUCTS,
+    ),
+]
+# The rest of the families, each on a row that does not exist: past the permission check the
+# answer is a typed NOT_FOUND, which is how the "allowed" test tells it was let through.
+_MISSING = {
+    name: to_global_id(name, 999999)
+    for name in (
+        "Product",
+        "ProductVariant",
+        "Category",
+        "Collection",
+        "Attribute",
+        "AttributeValue",
+        "ProductType",
+        "ProductMedia",
+        "Channel",
+        "Warehouse",
+    )
+}
+MUTATIONS += [
+    (f'{name}(id: "{_MISSING[type_name]}")', permission)
+    for name, type_name, permission in (
+        ("categoryDelete", "Category", Permission.MANAGE_PRODUCTS),
+        ("productDelete", "Product", Permission.MANAGE_PRODUCTS),
+        ("productVariantDelete", "ProductVariant", Permission.MANAGE_PRODUCTS),
+        ("productMediaDelete", "ProductMedia", Permission.MANAGE_PRODUCTS),
+        ("collectionDelete", "Collection", Permission.MANAGE_PRODUCTS),
+        ("warehouseDelete", "Warehouse", Permission.MANAGE_PRODUCTS),
+        ("productTypeDelete", "ProductType", Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES),
+        ("attributeDelete", "Attribute", Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES),
+        ("attributeValueDelete", "AttributeValue", Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES),
+        ("channelDelete", "Channel", Permission.MANAGE_CHANNELS),
+    )
+] + [
+    (
+        f'productVariantCreate(input: {{product: "{_MISSING["Product"]}", sku: "x"}})',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'productVariantChannelListingUpdate(id: "{_MISSING["ProductVariant"]}", '
+        f'input: [{{channelId: "{_MISSING["Channel"]}", price: "1"}}])',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'productChannelListingUpdate(id: "{_MISSING["Product"]}", input: {{}})',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'productMediaUpdate(id: "{_MISSING["ProductMedia"]}", input: {{alt: "x"}})',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'productMediaReorder(productId: "{_MISSING["Product"]}", mediaIds: [])',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'collectionAddProducts(collectionId: "{_MISSING["Collection"]}", products: [])',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'collectionRemoveProducts(collectionId: "{_MISSING["Collection"]}", products: [])',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'collectionChannelListingUpdate(id: "{_MISSING["Collection"]}", input: {{}})',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'productVariantStocksCreate(variantId: "{_MISSING["ProductVariant"]}", stocks: [])',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'productVariantStocksDelete(variantId: "{_MISSING["ProductVariant"]}", warehouseIds: [])',
+        Permission.MANAGE_PRODUCTS,
+    ),
+    (
+        f'attributeValueCreate(attribute: "{_MISSING["Attribute"]}", input: {{name: "x"}})',
+        Permission.MANAGE_PRODUCT_TYPES_AND_ATTRIBUTES,
     ),
 ]
 
@@ -80,6 +159,26 @@ def test_permission_through_a_group_is_enough(client):
     data = staff.query('mutation { categoryCreate(input: {name: "蔬果"}) { errors { code } } }')
     assert data["categoryCreate"]["errors"] == []
     assert Category.objects.filter(name="蔬果").exists()
+
+
+def test_a_customer_holding_a_permission_by_mistake_is_still_refused(client):
+    customer = UserFactory(is_staff=False)
+    customer.user_permissions.add(
+        DjangoPermission.objects.get(codename=Permission.MANAGE_PRODUCTS.codename)
+    )
+    response = GraphQLClient(client, create_access_token(customer)).post(
+        _mutation('categoryCreate(input: {name: "x"})')
+    )
+    assert _code(response) == "PERMISSION_DENIED"
+    assert not Category.objects.exists()
+
+
+@pytest.mark.parametrize(("call", "permission"), MUTATIONS)
+def test_staff_with_the_permission_through_a_group_is_let_through(client, call, permission):
+    staff = GraphQLClient(client, create_access_token(staff_with(permission)))
+    body = staff.post(_mutation(call)).json()
+    assert "errors" not in body, body["errors"]
+    assert isinstance(next(iter(body["data"].values()))["errors"], list)
 
 
 def test_refused_mutation_writes_nothing(api_client):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from backend.account.jwt import create_access_token
+from backend.account.jwt import create_access_token, create_refresh_token
+from backend.core.permissions import Permission
 from tests.conftest import GraphQLClient
 from tests.factories import UserFactory
+from tests.graphql.conftest import staff_with
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +92,56 @@ def test_password_change_revokes_earlier_tokens(client, shopper):
     shopper.save()
     response = GraphQLClient(client, token).post(ME)
     assert response.status_code == 401
+
+
+def test_inactive_account_by_mobile_number_is_told_only_with_the_right_password(
+    api_client, shopper
+):
+    shopper.is_active = False
+    shopper.save()
+    right = api_client.query(CREATE, {"phone": "13812345678", "password": "secret-password-1"})
+    assert right["tokenCreate"]["errors"] == [{"field": "phone", "code": "INACTIVE"}]
+    wrong = api_client.query(CREATE, {"phone": "13812345678", "password": "guess"})
+    assert wrong["tokenCreate"]["errors"] == [{"field": "phone", "code": "INVALID_CREDENTIALS"}]
+
+
+REFRESH = """mutation($t: String!) { tokenRefresh(refreshToken: $t) {
+  token errors { field code } } }"""
+
+
+def test_an_access_token_cannot_refresh(api_client, shopper):
+    data = api_client.query(REFRESH, {"t": create_access_token(shopper)})["tokenRefresh"]
+    assert data == {
+        "token": None,
+        "errors": [{"field": "refreshToken", "code": "JWT_INVALID_TOKEN"}],
+    }
+
+
+def test_an_expired_refresh_token_is_a_typed_error(api_client, shopper, settings):
+    settings.JWT_REFRESH_TTL_SECONDS = -1
+    expired = create_refresh_token(shopper)
+    data = api_client.query(REFRESH, {"t": expired})["tokenRefresh"]
+    assert data["errors"] == [{"field": "refreshToken", "code": "JWT_SIGNATURE_EXPIRED"}]
+
+
+def test_verify_returns_the_user_and_claims_without_the_revocation_key(api_client, shopper):
+    token = create_access_token(shopper)
+    data = api_client.query(
+        """mutation($t: String!) { tokenVerify(token: $t) {
+             isValid payload user { email } errors { code } } }""",
+        {"t": token},
+    )["tokenVerify"]
+    assert data["isValid"] is True and data["user"] == {"email": "li@example.com"}
+    assert data["payload"]["sub"] == str(shopper.pk) and "key" not in data["payload"]
+
+
+def test_me_lists_the_permissions_a_staff_member_holds_through_groups(client):
+    user = staff_with(Permission.MANAGE_CHANNELS)
+    data = GraphQLClient(client, create_access_token(user)).query(
+        "query { me { email isStaff userPermissions { code } } }"
+    )
+    assert data["me"] == {
+        "email": user.email,
+        "isStaff": True,
+        "userPermissions": [{"code": "MANAGE_CHANNELS"}],
+    }
