@@ -62,6 +62,14 @@ def _channels(ids, field="channel_id") -> list[ChannelModel]:
     return get_instances(ChannelModel.objects.all(), ids, "Channel", field=field)
 
 
+def _with_channels(items) -> list[dict]:
+    """Listing inputs with their `channelId` resolved to the channel row."""
+    channels = _channels([item["channel_id"] for item in items])
+    return [
+        {**dict(item), "channel": channel} for item, channel in zip(items, channels, strict=True)
+    ]
+
+
 # Categories -------------------------------------------------------------------------------
 
 
@@ -594,11 +602,7 @@ class ProductChannelListingUpdate(BaseMutation):
     def perform_mutation(cls, root, info, id, input):
         product = get_instance(models.Product.objects, id, "Product", field="id")
         updates = input.get("update_channels") or []
-        channels = _channels([item["channel_id"] for item in updates])
-        update = [
-            {**dict(item), "channel": channel}
-            for item, channel in zip(updates, channels, strict=True)
-        ]
+        update = _with_channels(updates)
         remove = _channels(input.get("remove_channels") or [], field="remove_channels")
         services.update_product_channel_listings(
             product=product, update=update, remove=remove, actor=info.context.user
@@ -628,15 +632,7 @@ class ProductVariantChannelListingUpdate(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, input):
         variant = get_instance(models.ProductVariant.objects, id, "ProductVariant", field="id")
-        channels = _channels([item["channel_id"] for item in input])
-        prices = []
-        for item, channel in zip(input, channels, strict=True):
-            for key in ("price", "cost_price", "prior_price"):
-                if key in item and item[key] is None and key == "price":
-                    raise ValidationError(
-                        {key: ValidationError(_("价格格式不正确。"), code="INVALID_PRICE")}
-                    )
-            prices.append({**dict(item), "channel": channel})
+        prices = _with_channels(input)
         services.update_variant_channel_listings(
             variant=variant, prices=prices, actor=info.context.user
         )
@@ -745,13 +741,9 @@ class CollectionChannelListingUpdate(BaseMutation):
     def perform_mutation(cls, root, info, id, input):
         collection = get_instance(models.Collection.objects, id, "Collection", field="id")
         adds = input.get("add_channels") or []
-        channels = _channels([item["channel_id"] for item in adds])
         services.update_collection_channel_listings(
             collection=collection,
-            update=[
-                {**dict(item), "channel": channel}
-                for item, channel in zip(adds, channels, strict=True)
-            ],
+            update=_with_channels(adds),
             remove=_channels(input.get("remove_channels") or [], field="remove_channels"),
         )
         return cls(collection=collection)
