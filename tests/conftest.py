@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from django.contrib.auth.models import Permission as DjangoPermission
+from django.core.cache import cache
 
 from backend.account.jwt import create_access_token
 from backend.core.permissions import Permission
@@ -24,6 +26,22 @@ def _no_response_cache(settings):
     """Cached GraphQL responses outlive a test's rolled-back rows, so tests run without them;
     tests of the cache itself switch it back on."""
     settings.GRAPHQL_RESPONSE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """Each test gets a cache key prefix of its own: the cache is Redis when REDIS_URL is set,
+    shared by every test and every run, and one-time codes, SMS quotas and login lockouts
+    must not leak from one test (or run) into the next. The test's keys are removed
+    afterwards without touching anyone else's."""
+    caches = {name: dict(config) for name, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+    yield
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()
 
 
 class GraphQLClient:

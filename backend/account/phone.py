@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-import re
+import phonenumbers
 
-_MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+# Numbers without a country code are read as mainland numbers; the account is for mainland
+# shoppers, who receive the sign-in SMS on a mobile phone.
+_REGION = "CN"
 
 
 def normalize_phone(raw: str) -> str | None:
-    """Return the E.164 form (+86…) of a mainland mobile number, or None if it is not one."""
-    digits = re.sub(r"[\s-]", "", raw or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("0086"):
-        digits = digits[4:]
-    if _MAINLAND_MOBILE.match(digits):
-        return "+86" + digits
-    return None
+    """Return the E.164 form (+86…) of a mainland mobile number, or None if it is not one.
+
+    Landlines, numbers of other countries and malformed input are refused: only a mobile
+    number can receive the one-time codes that sign-up and login rely on.
+    """
+    text = (raw or "").strip()
+    if text.startswith("0086"):
+        text = "+86" + text[4:]
+    try:
+        number = phonenumbers.parse(text, _REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 86 or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
