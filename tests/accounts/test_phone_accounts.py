@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from backend.account import otp
 from backend.account.models import User
@@ -281,3 +282,24 @@ def test_account_update_changes_own_profile(gql, shopper, signed_in):
     assert codes(taken) == ["UNIQUE"]
     bad = me.query(ACCOUNT_UPDATE, {"input": {"languageCode": "fr"}})["accountUpdate"]
     assert codes(bad) == ["INVALID"]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("zh-hans", "请输入有效的中国大陆手机号。"),
+        ("en", "Enter a valid mainland China mobile number."),
+    ],
+)
+def test_errors_and_texts_follow_the_client_language(client, language, message):
+    call_command("compilemessages", "--ignore=.venv", verbosity=0)
+    query = REQUEST.replace("errors { field code }", "errors { field code message }")
+    body = {"query": query, "variables": {"phone": "12345", "purpose": "LOGIN"}}
+    response = client.post(
+        "/graphql/",
+        data=json.dumps(body),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    errors = response.json()["data"]["requestLoginCode"]["errors"]
+    assert errors == [{"field": "phone", "code": "INVALID_PHONE", "message": message}]
