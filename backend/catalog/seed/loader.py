@@ -46,7 +46,7 @@ from backend.catalog.models import (
 )
 from backend.catalog.seed.files import SeedFiles, read_seed_files
 from backend.catalog.seed.issues import SeedIssue
-from backend.catalog.seed.sync import SeedReport, prune_rows, sync_rows
+from backend.catalog.seed.sync import SeedReport, sync_owned_rows, sync_rows
 from backend.catalog.seed.validation import validate_seed
 from backend.catalog.seed.values import ValueSpec, dropdown_choices, money, value_specs
 from backend.channel.models import Channel
@@ -349,19 +349,12 @@ class _Loader:
                 for product_type in records
                 for index, slug in enumerate(product_type.get(key) or [])
             ]
-            _links, _changed = sync_rows(
-                model=model,
-                key_fields=("product_type_id", "attribute_id"),
-                rows=link_rows,
-                report=self.report,
-                kind=kind,
-            )
-            prune_rows(
-                queryset=model.objects.filter(
+            sync_owned_rows(
+                owned=model.objects.filter(
                     product_type_id__in=[t.pk for t in product_types.values()]
                 ),
                 key_fields=("product_type_id", "attribute_id"),
-                keep={(row["product_type_id"], row["attribute_id"]) for row in link_rows},
+                rows=link_rows,
                 report=self.report,
                 kind=kind,
             )
@@ -426,17 +419,10 @@ class _Loader:
             for warehouse in records
             for slug in warehouse.get("channels") or list(self.channels)
         ]
-        sync_rows(
-            model=through,
+        sync_owned_rows(
+            owned=through.objects.filter(warehouse_id__in=[w.pk for w in warehouses.values()]),
             key_fields=("warehouse_id", "channel_id"),
             rows=link_rows,
-            report=self.report,
-            kind="warehouse_channels",
-        )
-        prune_rows(
-            queryset=through.objects.filter(warehouse_id__in=[w.pk for w in warehouses.values()]),
-            key_fields=("warehouse_id", "channel_id"),
-            keep={(row["warehouse_id"], row["channel_id"]) for row in link_rows},
             report=self.report,
             kind="warehouse_channels",
         )
@@ -515,36 +501,22 @@ class _Loader:
                     variant_rows.append(
                         {"variant_id": variant_id, "value_id": value_id, "sort_order": index}
                     )
-        _rows, changed = sync_rows(
-            model=AssignedProductAttributeValue,
+        changed, stale = sync_owned_rows(
+            owned=AssignedProductAttributeValue.objects.filter(
+                product_id__in=[p.pk for p in self.product_rows.values()]
+            ),
             key_fields=("product_id", "value_id"),
             rows=product_rows,
             report=self.report,
             kind="product_attribute_values",
         )
-        stale = prune_rows(
-            queryset=AssignedProductAttributeValue.objects.filter(
-                product_id__in=[p.pk for p in self.product_rows.values()]
-            ),
-            key_fields=("product_id", "value_id"),
-            keep={(row["product_id"], row["value_id"]) for row in product_rows},
-            report=self.report,
-            kind="product_attribute_values",
-        )
         self.report.changed_product_ids |= {key[0] for key in [*changed, *stale]}
-        _variant_rows, variant_changed = sync_rows(
-            model=AssignedVariantAttributeValue,
-            key_fields=("variant_id", "value_id"),
-            rows=variant_rows,
-            report=self.report,
-            kind="variant_attribute_values",
-        )
-        variant_stale = prune_rows(
-            queryset=AssignedVariantAttributeValue.objects.filter(
+        variant_changed, variant_stale = sync_owned_rows(
+            owned=AssignedVariantAttributeValue.objects.filter(
                 variant_id__in=[v.pk for v in self.variants.values()]
             ),
             key_fields=("variant_id", "value_id"),
-            keep={(row["variant_id"], row["value_id"]) for row in variant_rows},
+            rows=variant_rows,
             report=self.report,
             kind="variant_attribute_values",
         )
@@ -709,18 +681,11 @@ class _Loader:
             for collection in records
             for index, slug in enumerate(collection["products"])
         ]
-        sync_rows(
-            model=CollectionProduct,
+        collection_ids = [c.pk for c in collections.values()]
+        sync_owned_rows(
+            owned=CollectionProduct.objects.filter(collection_id__in=collection_ids),
             key_fields=("collection_id", "product_id"),
             rows=member_rows,
-            report=self.report,
-            kind="collection_products",
-        )
-        collection_ids = [c.pk for c in collections.values()]
-        prune_rows(
-            queryset=CollectionProduct.objects.filter(collection_id__in=collection_ids),
-            key_fields=("collection_id", "product_id"),
-            keep={(row["collection_id"], row["product_id"]) for row in member_rows},
             report=self.report,
             kind="collection_products",
         )

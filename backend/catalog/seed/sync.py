@@ -121,6 +121,30 @@ def prune_rows(
     return stale_keys
 
 
+def sync_owned_rows(
+    *,
+    owned: models.QuerySet,
+    key_fields: tuple[str, ...],
+    rows: list[dict[str, Any]],
+    report: SeedReport,
+    kind: str,
+) -> tuple[set[Any], list[Any]]:
+    """Make the part of a link table the seed owns hold exactly `rows`: create or update
+    them, then delete owned rows the files no longer name. Returns the keys written and the
+    keys deleted."""
+    _rows, changed = sync_rows(
+        model=owned.model, key_fields=key_fields, rows=rows, report=report, kind=kind
+    )
+    stale = prune_rows(
+        queryset=owned,
+        key_fields=key_fields,
+        keep={_key(row, key_fields) for row in rows},
+        report=report,
+        kind=kind,
+    )
+    return changed, stale
+
+
 def _key(row: dict[str, Any], key_fields: tuple[str, ...]) -> Hashable:
     if len(key_fields) == 1:
         return row[key_fields[0]]

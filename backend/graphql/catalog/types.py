@@ -33,6 +33,12 @@ def _channel_id(info, root) -> int | None:
     return channel.pk if channel is not None else None
 
 
+def _channel_slug(root) -> str | None:
+    """Slug of the channel the parent query bound to this object, if any."""
+    channel = getattr(root, "_channel", None)
+    return channel.slug if channel is not None else None
+
+
 def _with_channel(instances, channel):
     for instance in instances:
         instance._channel = channel
@@ -280,8 +286,7 @@ class ProductVariant(DjangoObjectType):
 
     @staticmethod
     def resolve_channel(root, info):
-        channel = getattr(root, "_channel", None)
-        return channel.slug if channel else None
+        return _channel_slug(root)
 
     @staticmethod
     def resolve_product(root, info):
@@ -403,8 +408,7 @@ class Product(DjangoObjectType):
 
     @staticmethod
     def resolve_channel(root, info):
-        channel = getattr(root, "_channel", None)
-        return channel.slug if channel else None
+        return _channel_slug(root)
 
     @staticmethod
     def resolve_product_type(root, info):
@@ -642,8 +646,7 @@ class Collection(DjangoObjectType):
 
     @staticmethod
     def resolve_channel(root, info):
-        channel = getattr(root, "_channel", None)
-        return channel.slug if channel else None
+        return _channel_slug(root)
 
     @staticmethod
     def resolve_products(root, info, **kwargs):
