@@ -45,6 +45,25 @@ class User(AbstractBaseUser, PermissionsMixin):
     language_code = models.CharField(_("语言"), max_length=10, default="zh-hans")
     # Rotating this key invalidates every JWT issued to the user (password change, logout all).
     jwt_token_key = models.CharField(max_length=12, default=_new_token_key, editable=False)
+    addresses = models.ManyToManyField(
+        "account.Address", verbose_name=_("地址簿"), blank=True, related_name="user_addresses"
+    )
+    default_shipping_address = models.ForeignKey(
+        "account.Address",
+        verbose_name=_("默认收货地址"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    default_billing_address = models.ForeignKey(
+        "account.Address",
+        verbose_name=_("默认账单地址"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
 
     objects = UserManager()
 
@@ -81,3 +100,67 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.first_name
+
+
+class Address(models.Model):
+    """A postal address on China's divisions: province → city → district → town → village.
+
+    Inside the county the town and village point at seeded divisions (and `town_name`,
+    `village_name` repeat their names so an order's copy stays readable if the seed changes);
+    outside the county the address is accepted at district level and the two links stay empty.
+    Orders and checkouts keep their own copies, so editing the address book never rewrites
+    history.
+    """
+
+    full_name = models.CharField(_("收货人"), max_length=64)
+    phone = models.CharField(_("联系电话"), max_length=20)
+    country = models.CharField(_("国家"), max_length=2, default="CN")
+    country_area = models.CharField(_("省份"), max_length=64)
+    city = models.CharField(_("城市"), max_length=64)
+    city_area = models.CharField(_("区县"), max_length=64)
+    town = models.ForeignKey(
+        "divisions.Town",
+        verbose_name=_("乡镇/街道"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    village = models.ForeignKey(
+        "divisions.Village",
+        verbose_name=_("村/社区"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
+    town_name = models.CharField(_("乡镇/街道"), max_length=64, blank=True)
+    village_name = models.CharField(_("村/社区"), max_length=64, blank=True)
+    street_address = models.CharField(_("详细地址"), max_length=256, blank=True)
+    postal_code = models.CharField(_("邮编"), max_length=6, blank=True)
+
+    class Meta:
+        verbose_name = _("地址")
+        verbose_name_plural = _("地址")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        parts = [
+            self.country_area,
+            self.city,
+            self.city_area,
+            self.town_name,
+            self.village_name,
+            self.street_address,
+        ]
+        return "".join(p for p in parts if p)
+
+    @property
+    def is_in_county(self) -> bool:
+        return self.village_id is not None
+
+    def copy(self) -> Address:
+        clone = Address.objects.get(pk=self.pk)
+        clone.pk = None
+        clone.save()
+        return clone

@@ -85,3 +85,36 @@ class Stock(models.Model):
     @property
     def quantity_available(self) -> int:
         return max(self.quantity - self.quantity_allocated, 0)
+
+
+class Allocation(models.Model):
+    """Stock held for an order line until it is fulfilled or the order is cancelled."""
+
+    order_line = models.ForeignKey(
+        "order.OrderLine", related_name="allocations", on_delete=models.CASCADE
+    )
+    stock = models.ForeignKey(Stock, related_name="allocations", on_delete=models.CASCADE)
+    quantity_allocated = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["order_line", "stock"], name="allocation_unique")
+        ]
+
+
+class Reservation(models.Model):
+    """A short hold on stock while a shopper pays (CHECKOUT_RESERVATION_MINUTES)."""
+
+    checkout_line = models.ForeignKey(
+        "checkout.CheckoutLine", related_name="reservations", on_delete=models.CASCADE
+    )
+    stock = models.ForeignKey(Stock, related_name="reservations", on_delete=models.CASCADE)
+    quantity_reserved = models.PositiveIntegerField(default=0)
+    reserved_until = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkout_line", "stock"], name="reservation_unique")
+        ]
