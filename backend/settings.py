@@ -210,6 +210,21 @@ LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
+# Checkout and delivery (issue #3). Rates are tax-inclusive yuan; see docs/operator-guide.md.
+DELIVERY_PROVIDERS = [
+    "backend.checkout.delivery.CountyFlatRate",
+    "backend.checkout.delivery.OutOfCountyExpress",
+]
+DELIVERY_RATES = {
+    "county_flat": os.environ.get("DELIVERY_COUNTY_FLAT_RATE", "5.00"),
+    "county_free_over": os.environ.get("DELIVERY_COUNTY_FREE_OVER", "99.00"),
+    "express_first_kg": os.environ.get("DELIVERY_EXPRESS_FIRST_KG", "12.00"),
+    "express_extra_kg": os.environ.get("DELIVERY_EXPRESS_EXTRA_KG", "5.00"),
+}
+# Minutes a checkout's stock stays reserved once the shopper starts paying (0 = no reservations).
+CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES", "10"))
+# Minutes an unpaid order of an online gateway keeps its stock before it is cancelled.
+ORDER_UNPAID_EXPIRY_MINUTES = int(os.environ.get("ORDER_UNPAID_EXPIRY_MINUTES", "60"))
 MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "50"))
 
 CATALOG_SEED_DIR = Path(os.environ.get("CATALOG_SEED_DIR", BASE_DIR / "catalog_seed"))

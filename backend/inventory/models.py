@@ -102,6 +102,9 @@ class Allocation(models.Model):
             models.UniqueConstraint(fields=["order_line", "stock"], name="allocation_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.stock_id}: {self.quantity_allocated}"
+
 
 class Reservation(models.Model):
     """A short hold on stock while a shopper pays (CHECKOUT_RESERVATION_MINUTES)."""
@@ -118,3 +121,6 @@ class Reservation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["checkout_line", "stock"], name="reservation_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.stock_id}: {self.quantity_reserved} until {self.reserved_until:%H:%M}"

@@ -229,6 +229,9 @@ class FulfillmentLine(models.Model):
         "inventory.Stock", null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
 
+    def __str__(self) -> str:
+        return f"{self.order_line_id} × {self.quantity}"
+
 
 class OrderGrantedRefund(models.Model):
     """Money the staff decided to give back (Saleor: OrderGrantedRefund)."""
@@ -244,3 +247,6 @@ class OrderGrantedRefund(models.Model):
 
     class Meta:
         ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount_value} {self.currency}"

@@ -118,9 +118,12 @@ class TransactionEvent(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.type} {self.amount_value} {self.currency}"
+
 
 class ProcessedWebhookEvent(models.Model):
-    """A provider webhook event id that has been applied (replays are acknowledged, not applied)."""
+    """A provider webhook event that has been applied; a replay is acknowledged, not applied."""
 
     gateway = models.CharField(max_length=32, choices=Gateway.choices)
     event_id = models.CharField(max_length=255)
@@ -131,3 +134,6 @@ class ProcessedWebhookEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["gateway", "event_id"], name="webhook_event_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway}:{self.event_id}"

@@ -1,0 +1,53 @@
+"""An order's charge status, derived from its payment transactions.
+
+The payment app calls `update_charge_status` after every change to a transaction attached to an
+order; the order app never calls into payment gateways itself.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from backend.order.events import add_event
+from backend.order.models import Order, OrderChargeStatus, OrderEvents
+
+
+def charge_status_for(charged: Decimal, total: Decimal) -> str:
+    if charged <= 0:
+        return OrderChargeStatus.FULL if total <= 0 else OrderChargeStatus.NONE
+    if charged < total:
+        return OrderChargeStatus.PARTIAL
+    if charged == total:
+        return OrderChargeStatus.FULL
+    return OrderChargeStatus.OVERCHARGED
+
+
+def update_charge_status(order: Order, *, user=None) -> Order:
+    """Recompute `total_charged_amount`, `total_refunded_amount` and `charge_status` from the
+    order's transactions; record ORDER_FULLY_PAID the first time the order becomes paid and
+    queue the payment notification. Call inside the transaction that changed the payments."""
+    sums = order.payment_transactions.aggregate(
+        charged=Sum("charged_value"), refunded=Sum("refunded_value")
+    )
+    charged = sums["charged"] or Decimal(0)
+    refunded = sums["refunded"] or Decimal(0)
+    was_paid = order.charge_status in (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
+    order.total_charged_amount = charged
+    order.total_refunded_amount = refunded
+    order.charge_status = charge_status_for(charged, order.total_gross_amount)
+    order.save(
+        update_fields=[
+            "total_charged_amount",
+            "total_refunded_amount",
+            "charge_status",
+            "updated_at",
+        ]
+    )
+    is_paid = order.charge_status in (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
+    if is_paid and not was_paid:
+        add_event(order, OrderEvents.ORDER_FULLY_PAID, user=user, amount=str(charged))
+        order.pay_by = None
+        order.save(update_fields=["pay_by"])
+    return order
