@@ -50,8 +50,11 @@ class PermissionDenied(ApiError):
         super().__init__(message, code=QueryErrorCode.PERMISSION_DENIED)
 
 
-def error_type(name: str, code_enum: type[graphene.Enum]) -> type[graphene.ObjectType]:
-    """A Saleor-style error type: `<Domain>Error { field message code }`."""
+def error_type(
+    name: str, code_enum: type[graphene.Enum], extra_fields: dict | None = None
+) -> type[graphene.ObjectType]:
+    """A Saleor-style error type: `<Domain>Error { field message code }`, plus `extra_fields`
+    (e.g. checkout errors' `lines` and `variants`), filled from the ValidationError's params."""
     error_class = type(
         name,
         (graphene.ObjectType,),
@@ -63,6 +66,7 @@ def error_type(name: str, code_enum: type[graphene.Enum]) -> type[graphene.Objec
             "message": graphene.String(description="The error message, in the user's language."),
             "code": graphene.Field(code_enum, required=True, description="The error code."),
             "__doc__": f"Errors of {name.removesuffix('Error')} mutations.",
+            **(extra_fields or {}),
         },
     )
     error_class.code_enum = code_enum  # type: ignore[attr-defined]
@@ -100,8 +104,14 @@ def _item(error: ValidationError, field: str | None, default_code: str) -> dict:
         message = error.message
     name = params.get("field", field) if isinstance(params, dict) else field
     code = error.code or default_code
-    return {
+    item = {
         "field": to_camel_case(name) if name else None,
         "message": str(message),
         "code": DJANGO_CODES.get(code, code).upper(),
     }
+    if isinstance(params, dict):
+        # Global IDs of the objects the error concerns (CheckoutError.lines, .variants, …).
+        item.update(
+            {key: params[key] for key in ("lines", "variants", "order_lines") if key in params}
+        )
+    return item
