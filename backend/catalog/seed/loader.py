@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model, ProtectedError, QuerySet, RestrictedError
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -50,6 +51,7 @@ from backend.catalog.seed.sync import SeedReport, sync_owned_rows, sync_rows
 from backend.catalog.seed.validation import validate_seed
 from backend.catalog.seed.values import ValueSpec, dropdown_choices, money, value_specs
 from backend.channel.models import Channel
+from backend.divisions.models import Town, TownKind, Village
 from backend.inventory.models import Stock, Warehouse
 from backend.search.indexing import reindex_products
 from backend.vendors.models import Vendor
@@ -139,6 +141,7 @@ class _Loader:
     def run(self) -> SeedReport:
         self.channels = self.load_channels()
         self.load_brand()
+        self.load_divisions()
         self.categories, renamed_categories = self.load_categories()
         self.attributes = self.load_attributes()
         self.product_types = self.load_product_types()
@@ -186,6 +189,7 @@ class _Loader:
                 {
                     "slug": channel.slug,
                     "county_name": self.county["name"],
+                    "county_code": self.county.get("code", ""),
                     "province": self.county.get("province", ""),
                     "city": self.county.get("city", ""),
                     "name": brand["name"],
@@ -197,6 +201,58 @@ class _Loader:
             ],
             report=self.report,
             kind="brands",
+        )
+
+    def load_divisions(self) -> None:
+        """The county's towns and villages, keyed by their division codes.
+
+        A town or village that left the file is deleted only while nothing points at it:
+        shoppers' addresses (and later stations) protect theirs, and a saved address must keep
+        working, so a referenced division stays until it is no longer used.
+        """
+        towns, _changed = sync_rows(
+            model=Town,
+            key_fields=("code",),
+            rows=[
+                {
+                    "code": town["code"],
+                    "name": town["name"],
+                    "kind": town.get("kind") or _town_kind(town["name"]),
+                    "sort_order": index,
+                }
+                for index, town in enumerate(self.towns)
+            ],
+            report=self.report,
+            kind="towns",
+        )
+        village_rows = [
+            {
+                "code": village["code"],
+                "town_id": towns[town["code"]].pk,
+                "name": village["name"],
+                "is_economically_weak": village.get("weak", False),
+                "sort_order": index,
+            }
+            for town in self.towns
+            for index, village in enumerate(town["villages"])
+        ]
+        sync_rows(
+            model=Village,
+            key_fields=("code",),
+            rows=village_rows,
+            report=self.report,
+            kind="villages",
+        )
+        _delete_unused(
+            Village.objects.exclude(code__in=[row["code"] for row in village_rows]),
+            self.report,
+            "villages",
+        )
+        # A dropped town whose dropped villages are still in use keeps them (and itself).
+        _delete_unused(
+            Town.objects.exclude(code__in=list(towns)).filter(villages__isnull=True),
+            self.report,
+            "towns",
         )
 
     def load_categories(self) -> tuple[dict[str, Category], set[str]]:
@@ -776,6 +832,31 @@ class _Loader:
             )
         self.report.changed_product_ids = ids
         self.report.add("search_documents", "updated", reindex_products(ids) if ids else 0)
+
+
+def _town_kind(name: str) -> str:
+    if name.endswith(TownKind.SUBDISTRICT.value):
+        return TownKind.SUBDISTRICT
+    if name.endswith(TownKind.TOWNSHIP.value):
+        return TownKind.TOWNSHIP
+    return TownKind.TOWN
+
+
+def _delete_unused(stale: QuerySet, report: SeedReport, kind: str) -> None:
+    """Delete each row of `stale` that no protected reference holds; keep (and count as
+    unchanged) the others. One savepoint per row: the refused delete must not spoil the load."""
+    deleted = 0
+    rows: list[Model] = list(stale)
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.delete()
+        except (ProtectedError, RestrictedError):
+            report.add(kind, "unchanged")
+        else:
+            deleted += 1
+    if deleted:
+        report.add(kind, "deleted", deleted)
 
 
 def _optional_money(raw: Any) -> Decimal | None:

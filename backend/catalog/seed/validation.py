@@ -142,7 +142,9 @@ class _ReferenceCheck:
         county_doc = seed.documents["county"]
         self.county_file = county_doc.path
         self.towns = county_doc.data["towns"]
-        self.villages_by_town = {town["name"]: set(town["villages"]) for town in self.towns}
+        self.villages_by_town = {
+            town["name"]: {village["name"] for village in town["villages"]} for town in self.towns
+        }
         self.channels = {channel["slug"] for channel in county_doc.data["channels"]}
         self.categories: set[str] = set()
         self.attributes: dict[str, dict] = {}
@@ -194,6 +196,7 @@ class _ReferenceCheck:
         seen: dict[str, str] = {}
         for index, town in enumerate(self.towns):
             self._duplicates(document, ["towns", index, "name"], town["name"], seen, _("乡镇"))
+        self.check_division_codes(document)
         seen = {}
         for index, channel in enumerate(document.data["channels"]):
             self._duplicates(
@@ -265,6 +268,38 @@ class _ReferenceCheck:
                     [*parts, "variant_attributes"],
                     _("属性“%(slug)s”不能同时是商品属性和规格属性") % {"slug": slug},
                 )
+
+    def check_division_codes(self, document: SeedDocument) -> None:
+        """Division codes are the keys addresses point at: unique, and a village's code
+        extends its town's (as a town's extends the county's), the national pattern."""
+        county_code = document.data["county"].get("code")
+        codes: dict[str, str] = {}
+        for index, town in enumerate(self.towns):
+            parts: list[str | int] = ["towns", index]
+            self._duplicates(document, [*parts, "code"], town["code"], codes, _("区划代码"))
+            if county_code and not town["code"].startswith(county_code):
+                self.issue(
+                    document,
+                    [*parts, "code"],
+                    _("乡镇区划代码“%(code)s”应以本县代码 %(county)s 开头")
+                    % {"code": town["code"], "county": county_code},
+                )
+            names: dict[str, str] = {}
+            for number, village in enumerate(town["villages"]):
+                village_parts: list[str | int] = [*parts, "villages", number]
+                self._duplicates(
+                    document, [*village_parts, "code"], village["code"], codes, _("区划代码")
+                )
+                self._duplicates(
+                    document, [*village_parts, "name"], village["name"], names, _("村名")
+                )
+                if not village["code"].startswith(town["code"]):
+                    self.issue(
+                        document,
+                        [*village_parts, "code"],
+                        _("村的区划代码“%(code)s”应以所属乡镇的代码 %(town)s 开头")
+                        % {"code": village["code"], "town": town["code"]},
+                    )
 
     def _check_place(self, document: SeedDocument, parts: list[str | int], record: dict) -> None:
         town = record["town"]
