@@ -201,6 +201,9 @@ SEARCH_BACKEND = os.environ.get(
 )
 # Text messages and one-time codes (sign-up, login and password reset by mobile number).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "backend.account.sms.LogSmsBackend")
+# E-mail (order notifications): printed to the console unless a backend is configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@countymarket.local")
 OTP_TTL_SECONDS = int(os.environ.get("OTP_TTL_SECONDS", "300"))
 OTP_MAX_ATTEMPTS = int(os.environ.get("OTP_MAX_ATTEMPTS", "5"))
 OTP_RESEND_SECONDS = int(os.environ.get("OTP_RESEND_SECONDS", "60"))
