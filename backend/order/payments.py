@@ -12,6 +12,7 @@ from django.db.models import Sum
 
 from backend.order.events import add_event
 from backend.order.models import Order, OrderChargeStatus, OrderEvents
+from backend.order.notifications import queue_notification
 
 
 def charge_status_for(charged: Decimal, total: Decimal) -> str:
@@ -50,4 +51,5 @@ def update_charge_status(order: Order, *, user=None) -> Order:
         add_event(order, OrderEvents.ORDER_FULLY_PAID, user=user, amount=str(charged))
         order.pay_by = None
         order.save(update_fields=["pay_by"])
+        queue_notification(order, "paid")
     return order
