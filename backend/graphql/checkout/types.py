@@ -1,0 +1,231 @@
+"""Checkout types with Saleor's names: Checkout, CheckoutLine, ShippingMethod, CheckoutProblem."""
+
+from __future__ import annotations
+
+import graphene
+from graphql_relay import to_global_id
+
+from backend.checkout.calculations import CheckoutInfo, LineInfo, load_checkout_info
+from backend.checkout.delivery import DeliveryMethod
+from backend.checkout.lines import checkout_problems
+from backend.checkout.models import Checkout as CheckoutModel
+from backend.graphql.catalog.types import ProductVariant, _with_channel
+from backend.graphql.channel.types import Channel
+from backend.graphql.core.money import Money, TaxedMoney, Weight
+
+
+def checkout_info(checkout: CheckoutModel) -> CheckoutInfo:
+    """Load the checkout's lines and prices once per request and share them between fields."""
+    cached = getattr(checkout, "_checkout_info", None)
+    if cached is None:
+        cached = load_checkout_info(checkout)
+        for line_info in cached.lines:
+            _with_channel([line_info.variant, line_info.product], checkout.channel)
+            line_info.line._line_info = line_info
+        checkout._checkout_info = cached
+    return cached
+
+
+class ShippingMethod(graphene.ObjectType):
+    """A delivery method offered for the checkout as it is now (Saleor: ShippingMethod)."""
+
+    id = graphene.ID(
+        required=True, description="Stable id, passed to checkoutDeliveryMethodUpdate."
+    )
+    name = graphene.String(required=True)
+    description = graphene.String()
+    price = graphene.Field(Money, required=True, description="Tax-inclusive price.")
+    minimum_delivery_days = graphene.Int()
+    maximum_delivery_days = graphene.Int()
+    type = graphene.String(description="`shipping` or `collection_point`.")
+    active = graphene.Boolean(required=True)
+
+    @staticmethod
+    def resolve_type(root: DeliveryMethod, info):
+        return root.kind
+
+    @staticmethod
+    def resolve_active(root: DeliveryMethod, info):
+        return True
+
+
+class CheckoutLine(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    variant = graphene.Field(ProductVariant, required=True)
+    quantity = graphene.Int(required=True)
+    unit_price = graphene.Field(TaxedMoney, required=True)
+    undiscounted_unit_price = graphene.Field(Money, required=True)
+    total_price = graphene.Field(TaxedMoney, required=True)
+    requires_shipping = graphene.Boolean(required=True)
+
+    @staticmethod
+    def resolve_id(root: LineInfo, info):
+        return to_global_id("CheckoutLine", str(root.line.pk))
+
+    @staticmethod
+    def resolve_variant(root: LineInfo, info):
+        return root.variant
+
+    @staticmethod
+    def resolve_quantity(root: LineInfo, info):
+        return root.line.quantity
+
+    @staticmethod
+    def resolve_unit_price(root: LineInfo, info):
+        return root.unit_price or _zero_taxed(root)
+
+    @staticmethod
+    def resolve_undiscounted_unit_price(root: LineInfo, info):
+        price = root.undiscounted_unit_price or _zero_taxed(root)
+        return price.gross
+
+    @staticmethod
+    def resolve_total_price(root: LineInfo, info):
+        return root.total_price or _zero_taxed(root)
+
+    @staticmethod
+    def resolve_requires_shipping(root: LineInfo, info):
+        return root.is_shipping_required
+
+
+def _zero_taxed(line_info: LineInfo):
+    from backend.checkout.calculations import zero_taxed
+
+    return zero_taxed(line_info.line.checkout.currency)
+
+
+class CheckoutLineProblemInsufficientStock(graphene.ObjectType):
+    available_quantity = graphene.Int()
+    line = graphene.Field(CheckoutLine, required=True)
+    variant = graphene.Field(ProductVariant, required=True)
+
+    @staticmethod
+    def resolve_line(root, info):
+        return root.line._line_info
+
+    @staticmethod
+    def resolve_variant(root, info):
+        return root.line._line_info.variant
+
+
+class CheckoutLineProblemVariantNotAvailable(graphene.ObjectType):
+    line = graphene.Field(CheckoutLine, required=True)
+
+    @staticmethod
+    def resolve_line(root, info):
+        return root.line._line_info
+
+
+class CheckoutProblem(graphene.Union):
+    class Meta:
+        types = (CheckoutLineProblemInsufficientStock, CheckoutLineProblemVariantNotAvailable)
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        if instance.kind == "insufficient_stock":
+            return CheckoutLineProblemInsufficientStock
+        return CheckoutLineProblemVariantNotAvailable
+
+
+class Checkout(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    token = graphene.UUID(required=True)
+    created = graphene.DateTime(required=True)
+    last_change = graphene.DateTime(required=True)
+    channel = graphene.Field(Channel, required=True)
+    user = graphene.Field("backend.graphql.account.types.User")
+    email = graphene.String()
+    phone = graphene.String(description="Mobile number for order notifications.")
+    customer_note = graphene.String(required=True)
+    lines = graphene.List(graphene.NonNull(CheckoutLine), required=True)
+    quantity = graphene.Int(required=True, description="Units in the cart.")
+    is_shipping_required = graphene.Boolean(required=True)
+    weight = graphene.Field(Weight)
+    subtotal_price = graphene.Field(TaxedMoney, required=True)
+    shipping_price = graphene.Field(TaxedMoney, required=True)
+    total_price = graphene.Field(TaxedMoney, required=True)
+    shipping_address = graphene.Field("backend.graphql.account.types.Address")
+    billing_address = graphene.Field("backend.graphql.account.types.Address")
+    shipping_methods = graphene.List(
+        graphene.NonNull(ShippingMethod),
+        required=True,
+        description="Delivery methods offered for the current address and lines.",
+    )
+    available_shipping_methods = graphene.List(
+        graphene.NonNull(ShippingMethod),
+        required=True,
+        deprecation_reason="Use `shippingMethods`.",
+    )
+    delivery_method = graphene.Field(ShippingMethod)
+    shipping_method = graphene.Field(ShippingMethod)
+    available_payment_gateways = graphene.List(
+        graphene.NonNull("backend.graphql.payment.types.PaymentGateway"), required=True
+    )
+    transactions = graphene.List(graphene.NonNull("backend.graphql.payment.types.TransactionItem"))
+    problems = graphene.List(graphene.NonNull(CheckoutProblem))
+
+    @staticmethod
+    def resolve_id(root: CheckoutModel, info):
+        return to_global_id("Checkout", str(root.pk))
+
+    @staticmethod
+    def resolve_token(root: CheckoutModel, info):
+        return root.pk
+
+    @staticmethod
+    def resolve_created(root: CheckoutModel, info):
+        return root.created_at
+
+    @staticmethod
+    def resolve_lines(root: CheckoutModel, info):
+        return checkout_info(root).lines
+
+    @staticmethod
+    def resolve_quantity(root: CheckoutModel, info):
+        return sum(li.line.quantity for li in checkout_info(root).lines)
+
+    @staticmethod
+    def resolve_is_shipping_required(root: CheckoutModel, info):
+        return checkout_info(root).is_shipping_required
+
+    @staticmethod
+    def resolve_weight(root: CheckoutModel, info):
+        return Weight.from_grams(checkout_info(root).weight_grams)
+
+    @staticmethod
+    def resolve_subtotal_price(root: CheckoutModel, info):
+        return checkout_info(root).subtotal()
+
+    @staticmethod
+    def resolve_shipping_price(root: CheckoutModel, info):
+        return checkout_info(root).shipping_price()
+
+    @staticmethod
+    def resolve_total_price(root: CheckoutModel, info):
+        return checkout_info(root).total()
+
+    @staticmethod
+    def resolve_shipping_methods(root: CheckoutModel, info):
+        return checkout_info(root).delivery_methods()
+
+    resolve_available_shipping_methods = resolve_shipping_methods
+
+    @staticmethod
+    def resolve_delivery_method(root: CheckoutModel, info):
+        return checkout_info(root).delivery_method()
+
+    resolve_shipping_method = resolve_delivery_method
+
+    @staticmethod
+    def resolve_available_payment_gateways(root: CheckoutModel, info):
+        from backend.payment.gateways import available_gateways
+
+        return available_gateways(root.channel)
+
+    @staticmethod
+    def resolve_transactions(root: CheckoutModel, info):
+        return list(root.payment_transactions.all())
+
+    @staticmethod
+    def resolve_problems(root: CheckoutModel, info):
+        return checkout_problems(checkout_info(root))
