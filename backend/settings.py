@@ -178,6 +178,16 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "release-expired-reservations": {
+        "task": "backend.inventory.tasks.release_expired_reservations_task",
+        "schedule": 60.0,
+    },
+    "expire-unpaid-orders": {
+        "task": "backend.order.tasks.expire_unpaid_orders",
+        "schedule": 300.0,
+    },
+}
 
 # GraphQL API.
 GRAPHENE = {"SCHEMA": "backend.graphql.api.schema", "MIDDLEWARE": []}
