@@ -10,14 +10,28 @@ from backend.graphql.channel.mutations import ChannelMutations
 from backend.graphql.channel.schema import ChannelQueries
 from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
+from backend.graphql.order.mutations import OrderMutations
+from backend.graphql.order.schema import OrderQueries
 
 
-class Query(AccountQueries, CatalogQueries, ChannelQueries, InventoryQueries, graphene.ObjectType):
+class Query(
+    AccountQueries,
+    CatalogQueries,
+    ChannelQueries,
+    InventoryQueries,
+    OrderQueries,
+    graphene.ObjectType,
+):
     node = graphene.relay.Node.Field()
 
 
 class Mutation(
-    AccountMutations, CatalogMutations, ChannelMutations, InventoryMutations, graphene.ObjectType
+    AccountMutations,
+    CatalogMutations,
+    ChannelMutations,
+    InventoryMutations,
+    OrderMutations,
+    graphene.ObjectType,
 ):
     pass
 

@@ -1,0 +1,431 @@
+"""GraphQL types of orders, with Saleor's names and fields.
+
+Who sees an order: staff with MANAGE_ORDERS see every order, a shopper their own, and whoever
+holds an order's UUID (its token, as in Saleor's `orderByToken`) that one order. The history
+(events) and granted refunds are for order managers only, as in Saleor.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+import graphene
+from graphene_django import DjangoObjectType
+
+from backend.core.money import Money as MoneyValue
+from backend.core.money import TaxedMoney as TaxedMoneyValue
+from backend.core.money import quantize_fen
+from backend.core.permissions import Permission
+from backend.graphql.account.types import User
+from backend.graphql.catalog import dataloaders as catalog_loaders
+from backend.graphql.catalog.types import Image, Product, ProductVariant, ThumbnailFormatEnum
+from backend.graphql.channel.types import Channel
+from backend.graphql.core.connection import CountableConnection
+from backend.graphql.core.dataloaders import load
+from backend.graphql.core.errors import PermissionDenied
+from backend.graphql.core.money import Money, TaxedMoney, Weight
+from backend.graphql.order import dataloaders as loaders
+from backend.graphql.order.enums import (
+    FulfillmentStatusEnum,
+    OrderChargeStatusEnum,
+    OrderEventsEnum,
+    OrderStatusEnum,
+)
+from backend.order import models
+from backend.order.selectors import can_manage_orders, orders_visible_to
+
+
+def _require_manage_orders(info) -> None:
+    if not can_manage_orders(info.context.user):
+        raise PermissionDenied([Permission.MANAGE_ORDERS])
+
+
+def _money(amount: Decimal, currency: str) -> MoneyValue:
+    return MoneyValue(Decimal(amount), currency)
+
+
+def _taxed(net: Decimal, gross: Decimal, currency: str) -> TaxedMoneyValue:
+    return TaxedMoneyValue(net=_money(net, currency), gross=_money(gross, currency))
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+class OrderEvent(DjangoObjectType):
+    date = graphene.DateTime(required=True)
+    type = graphene.Field(OrderEventsEnum, required=True)
+    user = graphene.Field(User, description="The staff member or shopper who caused the event.")
+    message = graphene.String(description="The note's text, for NOTE_ADDED events.")
+    amount = graphene.Float(description="The amount, for payment and refund events.")
+    quantity = graphene.Int(description="Units of stock released, for ALLOCATION_RELEASED.")
+    reason = graphene.String(description="Why a refund was granted.")
+    tracking_number = graphene.String()
+    fulfillment_order = graphene.Int(description="Number of the fulfilment within the order.")
+    notification_kind = graphene.String(
+        description="Which notification was sent (placed, paid, canceled, fulfilled, refunded)."
+    )
+    notification_channels = graphene.List(
+        graphene.NonNull(graphene.String), description="How it was sent: sms, email."
+    )
+
+    class Meta:
+        model = models.OrderEvent
+        interfaces = (graphene.relay.Node,)
+        fields = ("id",)
+        description = "One entry of an order's history."
+
+    @staticmethod
+    def resolve_user(root: models.OrderEvent, info):
+        return load(info, loaders.UserByEventLoader, root.user_id) if root.user_id else None
+
+    @staticmethod
+    def resolve_message(root: models.OrderEvent, info):
+        return root.parameters.get("message")
+
+    @staticmethod
+    def resolve_amount(root: models.OrderEvent, info):
+        amount = root.parameters.get("amount")
+        return float(quantize_fen(Decimal(amount))) if amount is not None else None
+
+    @staticmethod
+    def resolve_quantity(root: models.OrderEvent, info):
+        return root.parameters.get("quantity")
+
+    @staticmethod
+    def resolve_reason(root: models.OrderEvent, info):
+        return root.parameters.get("reason")
+
+    @staticmethod
+    def resolve_tracking_number(root: models.OrderEvent, info):
+        return root.parameters.get("tracking_number")
+
+    @staticmethod
+    def resolve_fulfillment_order(root: models.OrderEvent, info):
+        return root.parameters.get("fulfillment")
+
+    @staticmethod
+    def resolve_notification_kind(root: models.OrderEvent, info):
+        return root.parameters.get("kind")
+
+    @staticmethod
+    def resolve_notification_channels(root: models.OrderEvent, info):
+        return root.parameters.get("channels")
+
+    @classmethod
+    def get_node(cls, info, id):
+        if not can_manage_orders(info.context.user):
+            return None
+        return models.OrderEvent.objects.filter(pk=id).first() if str(id).isdigit() else None
+
+
+class OrderLine(DjangoObjectType):
+    product_sku = graphene.String()
+    quantity_to_fulfill = graphene.Int(required=True, description="Units not yet shipped.")
+    unit_price = graphene.Field(TaxedMoney, required=True)
+    undiscounted_unit_price = graphene.Field(TaxedMoney, required=True)
+    total_price = graphene.Field(TaxedMoney, required=True)
+    tax_rate = graphene.Float(required=True)
+    variant = graphene.Field(
+        ProductVariant, description="The variant bought; null once it has been deleted."
+    )
+    thumbnail = graphene.Field(
+        Image, size=graphene.Int(), format=graphene.Argument(ThumbnailFormatEnum)
+    )
+
+    class Meta:
+        model = models.OrderLine
+        interfaces = (graphene.relay.Node,)
+        fields = (
+            "id",
+            "product_name",
+            "variant_name",
+            "vendor_name",
+            "is_shipping_required",
+            "quantity",
+            "quantity_fulfilled",
+        )
+
+    @staticmethod
+    def resolve_product_sku(root: models.OrderLine, info):
+        return root.product_sku or None
+
+    @staticmethod
+    def resolve_quantity_to_fulfill(root: models.OrderLine, info):
+        return root.quantity_unfulfilled
+
+    @staticmethod
+    def resolve_unit_price(root: models.OrderLine, info):
+        return _taxed(root.unit_price_net_amount, root.unit_price_gross_amount, root.currency)
+
+    @staticmethod
+    def resolve_undiscounted_unit_price(root: models.OrderLine, info):
+        gross = quantize_fen(root.undiscounted_unit_price_gross_amount)
+        net = quantize_fen(gross / (Decimal(1) + root.tax_rate))
+        return _taxed(net, gross, root.currency)
+
+    @staticmethod
+    def resolve_total_price(root: models.OrderLine, info):
+        return _taxed(root.total_price_net_amount, root.total_price_gross_amount, root.currency)
+
+    @staticmethod
+    def resolve_tax_rate(root: models.OrderLine, info):
+        return float(root.tax_rate)
+
+    @staticmethod
+    def resolve_variant(root: models.OrderLine, info):
+        if root.variant_id is None:
+            return None
+        return load(info, loaders.VariantByOrderLineLoader, root.variant_id)
+
+    @staticmethod
+    def resolve_thumbnail(root: models.OrderLine, info, size=256, format=None):
+        if root.variant_id is None:
+            return None
+        variant = load(info, loaders.VariantByOrderLineLoader, root.variant_id)
+        if variant is None:
+            return None
+        product = load(info, catalog_loaders.ProductByIdLoader, variant.product_id)
+        return Product.resolve_thumbnail(product, info, size=size, format=format)
+
+    @classmethod
+    def get_node(cls, info, id):
+        pk = _uuid(id)
+        if pk is None:
+            return None
+        return models.OrderLine.objects.filter(
+            pk=pk, order__in=orders_visible_to(info.context.user)
+        ).first()
+
+
+class FulfillmentLine(DjangoObjectType):
+    order_line = graphene.Field(OrderLine)
+
+    class Meta:
+        model = models.FulfillmentLine
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "quantity")
+
+    @staticmethod
+    def resolve_order_line(root: models.FulfillmentLine, info):
+        return load(info, loaders.OrderLineByFulfillmentLineLoader, root.order_line_id)
+
+    @classmethod
+    def get_node(cls, info, id):
+        return None  # reached through its fulfilment only
+
+
+class Fulfillment(DjangoObjectType):
+    status = graphene.Field(FulfillmentStatusEnum, required=True)
+    created = graphene.DateTime(required=True)
+    lines = graphene.List(graphene.NonNull(FulfillmentLine))
+
+    class Meta:
+        model = models.Fulfillment
+        interfaces = (graphene.relay.Node,)
+        fields = ("id", "fulfillment_order", "tracking_number")
+
+    @staticmethod
+    def resolve_created(root: models.Fulfillment, info):
+        return root.created_at
+
+    @staticmethod
+    def resolve_lines(root: models.Fulfillment, info):
+        return load(info, loaders.LinesByFulfillmentIdLoader, root.pk)
+
+    @classmethod
+    def get_node(cls, info, id):
+        if not str(id).isdigit():
+            return None
+        return models.Fulfillment.objects.filter(
+            pk=id, order__in=orders_visible_to(info.context.user)
+        ).first()
+
+
+class OrderGrantedRefund(DjangoObjectType):
+    created_at = graphene.DateTime(required=True)
+    amount = graphene.Field(Money, required=True)
+    reason = graphene.String()
+    created_by = graphene.Field(User)
+
+    class Meta:
+        model = models.OrderGrantedRefund
+        interfaces = (graphene.relay.Node,)
+        fields = ("id",)
+
+    @staticmethod
+    def resolve_amount(root: models.OrderGrantedRefund, info):
+        return _money(root.amount_value, root.currency)
+
+    @staticmethod
+    def resolve_created_by(root: models.OrderGrantedRefund, info):
+        return root.user
+
+    @classmethod
+    def get_node(cls, info, id):
+        if not can_manage_orders(info.context.user) or not str(id).isdigit():
+            return None
+        return models.OrderGrantedRefund.objects.filter(pk=id).first()
+
+
+class Order(DjangoObjectType):
+    number = graphene.String(required=True)
+    created = graphene.DateTime(required=True)
+    updated_at = graphene.DateTime(required=True)
+    status = graphene.Field(OrderStatusEnum, required=True)
+    charge_status = graphene.Field(OrderChargeStatusEnum, required=True)
+    is_paid = graphene.Boolean(required=True)
+    can_finalize = graphene.Boolean(required=True)
+    channel = graphene.Field(Channel, required=True)
+    user = graphene.Field(User)
+    user_email = graphene.String()
+    user_phone = graphene.String(description="Mobile number the shopper gave at checkout.")
+    language_code = graphene.String(required=True)
+    lines = graphene.List(graphene.NonNull(OrderLine), required=True)
+    events = graphene.List(
+        graphene.NonNull(OrderEvent), description="The order's history. Requires MANAGE_ORDERS."
+    )
+    fulfillments = graphene.List(graphene.NonNull(Fulfillment), required=True)
+    granted_refunds = graphene.List(
+        graphene.NonNull(OrderGrantedRefund),
+        description="Refunds staff granted. Requires MANAGE_ORDERS.",
+    )
+    shipping_method_name = graphene.String()
+    delivery_method_id = graphene.String(description="Id of the delivery method chosen.")
+    shipping_price = graphene.Field(TaxedMoney, required=True)
+    subtotal = graphene.Field(TaxedMoney, required=True)
+    total = graphene.Field(TaxedMoney, required=True)
+    total_charged = graphene.Field(Money, required=True)
+    total_refunded = graphene.Field(Money, required=True)
+    total_granted_refund = graphene.Field(Money, required=True)
+    total_balance = graphene.Field(
+        Money, required=True, description="Charged minus refunded minus the order's total."
+    )
+    payment_gateway = graphene.String()
+    pay_by = graphene.DateTime(description="Unpaid online orders are closed after this.")
+    weight = graphene.Field(Weight)
+    customer_note = graphene.String(required=True)
+
+    class Meta:
+        model = models.Order
+        interfaces = (graphene.relay.Node,)
+        fields = ("id",)
+        description = "An order: what was bought, at which price, and what happened since."
+
+    @staticmethod
+    def resolve_number(root: models.Order, info):
+        return str(root.number)
+
+    @staticmethod
+    def resolve_created(root: models.Order, info):
+        return root.created_at
+
+    @staticmethod
+    def resolve_is_paid(root: models.Order, info):
+        return root.charge_status in (
+            models.OrderChargeStatus.FULL,
+            models.OrderChargeStatus.OVERCHARGED,
+        )
+
+    @staticmethod
+    def resolve_can_finalize(root: models.Order, info):
+        # Saleor: only draft orders can be not finalisable; this project has no drafts yet.
+        return True
+
+    @staticmethod
+    def resolve_channel(root: models.Order, info):
+        return load(info, loaders.ChannelByOrderLoader, root.channel_id)
+
+    @staticmethod
+    def resolve_user(root: models.Order, info):
+        return load(info, loaders.UserByOrderLoader, root.user_id) if root.user_id else None
+
+    @staticmethod
+    def resolve_user_email(root: models.Order, info):
+        return root.user_email or None
+
+    @staticmethod
+    def resolve_user_phone(root: models.Order, info):
+        return root.user_phone or None
+
+    @staticmethod
+    def resolve_lines(root: models.Order, info):
+        return load(info, loaders.LinesByOrderIdLoader, root.pk)
+
+    @staticmethod
+    def resolve_events(root: models.Order, info):
+        _require_manage_orders(info)
+        return load(info, loaders.EventsByOrderIdLoader, root.pk)
+
+    @staticmethod
+    def resolve_fulfillments(root: models.Order, info):
+        return load(info, loaders.FulfillmentsByOrderIdLoader, root.pk)
+
+    @staticmethod
+    def resolve_granted_refunds(root: models.Order, info):
+        _require_manage_orders(info)
+        return load(info, loaders.GrantedRefundsByOrderIdLoader, root.pk)
+
+    @staticmethod
+    def resolve_shipping_method_name(root: models.Order, info):
+        return root.shipping_method_name or None
+
+    @staticmethod
+    def resolve_delivery_method_id(root: models.Order, info):
+        return root.delivery_method_id or None
+
+    @staticmethod
+    def resolve_shipping_price(root: models.Order, info):
+        return _taxed(
+            root.shipping_price_net_amount, root.shipping_price_gross_amount, root.currency
+        )
+
+    @staticmethod
+    def resolve_subtotal(root: models.Order, info):
+        return _taxed(root.subtotal_net_amount, root.subtotal_gross_amount, root.currency)
+
+    @staticmethod
+    def resolve_total(root: models.Order, info):
+        return _taxed(root.total_net_amount, root.total_gross_amount, root.currency)
+
+    @staticmethod
+    def resolve_total_charged(root: models.Order, info):
+        return _money(root.total_charged_amount, root.currency)
+
+    @staticmethod
+    def resolve_total_refunded(root: models.Order, info):
+        return _money(root.total_refunded_amount, root.currency)
+
+    @staticmethod
+    def resolve_total_granted_refund(root: models.Order, info):
+        refunds = load(info, loaders.GrantedRefundsByOrderIdLoader, root.pk)
+        return _money(sum((r.amount_value for r in refunds), Decimal(0)), root.currency)
+
+    @staticmethod
+    def resolve_total_balance(root: models.Order, info):
+        balance = root.total_charged_amount - root.total_refunded_amount - root.total_gross_amount
+        return _money(balance, root.currency)
+
+    @staticmethod
+    def resolve_payment_gateway(root: models.Order, info):
+        return root.payment_gateway or None
+
+    @staticmethod
+    def resolve_weight(root: models.Order, info):
+        return Weight.from_grams(root.weight_grams)
+
+    @classmethod
+    def get_node(cls, info, id):
+        pk = _uuid(id)
+        if pk is None:
+            return None
+        return orders_visible_to(info.context.user).filter(pk=pk).first()
+
+
+class OrderCountableConnection(CountableConnection):
+    class Meta:
+        node = Order
