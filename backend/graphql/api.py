@@ -2,12 +2,14 @@
 
 import graphene
 
+from backend.graphql.account.address_mutations import AddressMutations
 from backend.graphql.account.mutations import AccountMutations
 from backend.graphql.account.schema import AccountQueries
 from backend.graphql.catalog.mutations import CatalogMutations
 from backend.graphql.catalog.schema import CatalogQueries
 from backend.graphql.channel.mutations import ChannelMutations
 from backend.graphql.channel.schema import ChannelQueries
+from backend.graphql.divisions.schema import DivisionQueries
 from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
 from backend.graphql.order.mutations import OrderMutations
@@ -18,6 +20,7 @@ class Query(
     AccountQueries,
     CatalogQueries,
     ChannelQueries,
+    DivisionQueries,
     InventoryQueries,
     OrderQueries,
     graphene.ObjectType,
@@ -27,6 +30,7 @@ class Query(
 
 class Mutation(
     AccountMutations,
+    AddressMutations,
     CatalogMutations,
     ChannelMutations,
     InventoryMutations,

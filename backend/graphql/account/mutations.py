@@ -15,11 +15,14 @@ from backend.account.error_codes import AccountErrorCode
 from backend.account.models import User as UserModel
 from backend.account.otp import CodePurpose
 from backend.account.phone import normalize_phone
+from backend.graphql.account.address_types import AddressInput as AddressInput
+from backend.graphql.account.address_types import address_input_data as address_input_data
 from backend.graphql.account.types import User
 from backend.graphql.catalog.enums import enum_from_choices
 from backend.graphql.core.errors import PermissionDenied, error_type
 from backend.graphql.core.mutations import BaseMutation
 
+# AddressInput and address_input_data are imported from here by checkout's address mutations.
 AccountErrorCodeEnum = enum_from_choices("AccountErrorCode", AccountErrorCode)
 AccountError = error_type("AccountError", AccountErrorCodeEnum)
 CodePurposeEnum = graphene.Enum(

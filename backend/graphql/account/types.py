@@ -3,6 +3,7 @@ from graphene_django import DjangoObjectType
 
 from backend.account.models import User as UserModel
 from backend.core.permissions import Permission
+from backend.graphql.account.address_types import Address
 
 PermissionEnum = graphene.Enum(
     "PermissionEnum", [(permission.name, permission.value) for permission in Permission]
@@ -16,6 +17,13 @@ class UserPermission(graphene.ObjectType):
 
 class User(DjangoObjectType):
     user_permissions = graphene.List(graphene.NonNull(UserPermission))
+    addresses = graphene.List(
+        graphene.NonNull(Address),
+        required=True,
+        description="The user's address book; only the user sees it (empty for anyone else).",
+    )
+    default_shipping_address = graphene.Field(Address)
+    default_billing_address = graphene.Field(Address)
 
     class Meta:
         model = UserModel
@@ -41,9 +49,29 @@ class User(DjangoObjectType):
             if root.is_active and root.has_perm(permission.value)
         ]
 
+    @staticmethod
+    def resolve_addresses(root: UserModel, info):
+        if not _is_self(root, info):
+            return []
+        return root.addresses.select_related("town", "village").order_by("pk")
+
+    @staticmethod
+    def resolve_default_shipping_address(root: UserModel, info):
+        return root.default_shipping_address if _is_self(root, info) else None
+
+    @staticmethod
+    def resolve_default_billing_address(root: UserModel, info):
+        return root.default_billing_address if _is_self(root, info) else None
+
     @classmethod
     def get_node(cls, info, id):
         user = info.context.user
         if user.is_authenticated and (str(user.pk) == str(id) or user.is_staff):
             return UserModel.objects.filter(pk=id).first()
         return None
+
+
+def _is_self(root: UserModel, info) -> bool:
+    """Addresses are personal data: shown to their owner only, not to staff browsing users."""
+    user = info.context.user
+    return user.is_authenticated and user.pk == root.pk

@@ -25,7 +25,7 @@ StockError = error_type("StockError", StockErrorCodeEnum)
 PRODUCTS = [Permission.MANAGE_PRODUCTS]
 
 
-class AddressInput(graphene.InputObjectType):
+class WarehouseAddressInput(graphene.InputObjectType):
     company_name = graphene.String()
     street_address_1 = graphene.String()
     street_address_2 = graphene.String(description="Town (乡镇/街道).")
@@ -54,7 +54,7 @@ class WarehouseInput(graphene.InputObjectType):
     name = graphene.String()
     slug = graphene.String()
     email = graphene.String()
-    address = AddressInput()
+    address = WarehouseAddressInput()
     is_private = graphene.Boolean()
     is_cold_chain = graphene.Boolean()
     click_and_collect_option = graphene.Argument(WarehouseClickAndCollectOptionEnum)

@@ -12,8 +12,8 @@ WarehouseClickAndCollectOptionEnum = enum_from_choices(
 )
 
 
-class Address(graphene.ObjectType):
-    """A postal address on China's divisions: province, city, district, town, street."""
+class WarehouseAddress(graphene.ObjectType):
+    """A warehouse's postal address: province, city, district, town, street."""
 
     company_name = graphene.String(required=True)
     street_address_1 = graphene.String(required=True)
@@ -28,7 +28,7 @@ class Address(graphene.ObjectType):
 
 class Warehouse(DjangoObjectType):
     click_and_collect_option = graphene.Field(WarehouseClickAndCollectOptionEnum, required=True)
-    address = graphene.Field(Address, required=True)
+    address = graphene.Field(WarehouseAddress, required=True)
 
     class Meta:
         model = WarehouseModel
@@ -37,7 +37,7 @@ class Warehouse(DjangoObjectType):
 
     @staticmethod
     def resolve_address(root: WarehouseModel, info):
-        return Address(
+        return WarehouseAddress(
             company_name=root.company_name,
             street_address_1=root.street_address,
             street_address_2=root.town,
