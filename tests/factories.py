@@ -7,10 +7,12 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from backend.account.models import User
+from backend.account.models import Address, User
 from backend.catalog import models as catalog
 from backend.channel.models import Channel
+from backend.divisions import models as divisions
 from backend.inventory.models import Stock, Warehouse
+from backend.order import models as order_models
 from backend.vendors.models import Vendor, VendorKind
 
 
@@ -31,6 +33,38 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     password = factory.django.Password("secret-password-1")
+
+
+class TownFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = divisions.Town
+
+    code = factory.Sequence(lambda n: f"320723{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"第{n}镇")
+    kind = divisions.TownKind.TOWN
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = divisions.Village
+
+    town = factory.SubFactory(TownFactory)
+    code = factory.LazyAttributeSequence(lambda o, n: f"{o.town.code}{n % 1000:03d}")
+    name = factory.Sequence(lambda n: f"第{n}村")
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    """An address outside the county (district level); pass town/village for one inside."""
+
+    class Meta:
+        model = Address
+
+    full_name = "王芳"
+    phone = "+8613812345678"
+    country_area = "江苏省"
+    city = "南京市"
+    city_area = "玄武区"
+    street_address = "中山路 1 号"
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -143,3 +177,82 @@ def list_product(product, channel, *, prices=(Decimal("12.80"),), stock=10, ware
             Stock.objects.create(warehouse=warehouse, product_variant=variant, quantity=stock)
         variants.append(variant)
     return variants
+
+
+def _order_address():
+    from backend.account.models import Address
+
+    return Address.objects.create(
+        full_name="王小明",
+        phone="13800138000",
+        country_area="江苏省",
+        city="连云港市",
+        city_area="灌云县",
+        town_name="伊山镇",
+        street_address="人民路 1 号",
+    )
+
+
+class OrderFactory(factory.django.DjangoModelFactory):
+    """An order as checkout completion leaves it; totals are set by `order_with_lines`."""
+
+    class Meta:
+        model = order_models.Order
+
+    channel = factory.SubFactory(ChannelFactory)
+    user_email = factory.Sequence(lambda n: f"buyer{n}@example.com")
+    user_phone = factory.Sequence(lambda n: f"139{n:08d}")
+    shipping_address = factory.LazyFunction(_order_address)
+    billing_address = factory.LazyAttribute(lambda o: o.shipping_address)
+    delivery_method_id = "county-flat"
+    shipping_method_name = "县内配送"
+    payment_gateway = "dummy"
+
+
+class OrderLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = order_models.OrderLine
+
+    order = factory.SubFactory(OrderFactory)
+    variant = factory.SubFactory(ProductVariantFactory)
+    product_name = factory.LazyAttribute(lambda o: o.variant.product.name if o.variant else "商品")
+    variant_name = "500g"
+    product_sku = factory.LazyAttribute(lambda o: o.variant.sku if o.variant else "")
+    vendor_name = "伊山合作社"
+    quantity = 1
+    tax_rate = Decimal("0.09")
+    unit_price_gross_amount = Decimal("12.80")
+    unit_price_net_amount = factory.LazyAttribute(
+        lambda o: (o.unit_price_gross_amount / (1 + o.tax_rate)).quantize(Decimal("0.01"))
+    )
+    total_price_gross_amount = factory.LazyAttribute(
+        lambda o: o.unit_price_gross_amount * o.quantity
+    )
+    total_price_net_amount = factory.LazyAttribute(lambda o: o.unit_price_net_amount * o.quantity)
+    undiscounted_unit_price_gross_amount = factory.LazyAttribute(
+        lambda o: o.unit_price_gross_amount
+    )
+
+
+def order_with_lines(*, channel, lines, paid=True, allocate_stock=True, **fields):
+    """An order of `lines` ((variant, quantity) pairs) in `channel` with its totals set, stock
+    allocated from the channel's warehouses and, when `paid`, fully charged."""
+    from backend.inventory.allocation import allocate
+
+    order = OrderFactory(channel=channel, **fields)
+    order_lines = [
+        OrderLineFactory(order=order, variant=variant, quantity=quantity, sort_order=index)
+        for index, (variant, quantity) in enumerate(lines)
+    ]
+    if allocate_stock:
+        allocate(order_lines, channel.pk)
+    gross = sum((line.total_price_gross_amount for line in order_lines), Decimal(0))
+    net = sum((line.total_price_net_amount for line in order_lines), Decimal(0))
+    order.subtotal_gross_amount = order.total_gross_amount = gross
+    order.subtotal_net_amount = order.total_net_amount = net
+    if paid:
+        order.total_charged_amount = gross
+        order.charge_status = order_models.OrderChargeStatus.FULL
+    order.save()
+    order.refresh_from_db()
+    return order
