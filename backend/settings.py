@@ -242,6 +242,17 @@ MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "5
 
 CATALOG_SEED_DIR = Path(os.environ.get("CATALOG_SEED_DIR", BASE_DIR / "catalog_seed"))
 
+# Payments (issue #3; docs/operator-guide.md, "Payments"). Stripe is off unless its secret key
+# is set; the dummy gateway is off in production unless explicitly enabled for a demo.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_PAYMENT_METHOD_TYPES = env_list("STRIPE_PAYMENT_METHOD_TYPES", "card,alipay,wechat_pay")
+# Another address for Stripe's API (a proxy, or the stand-in server of the tests).
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+DUMMY_PAYMENTS_ENABLED = env_bool("DUMMY_PAYMENTS_ENABLED", False)
+PAY_AT_STATION_ENABLED = env_bool("PAY_AT_STATION_ENABLED", True)
+
 # Security: strict in production, relaxed for local HTTP in development.
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION

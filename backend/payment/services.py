@@ -1,0 +1,461 @@
+"""Payment services: starting and checking payments for a checkout, moving them to the order,
+recording cash collected at a station, and refunds.
+
+Every function runs in one database transaction and holds a row lock on the transactions it
+changes, so a webhook, a shopper's `transactionProcess` and a staff refund arriving together
+are applied one after the other. Amounts come from events (`backend.payment.transactions`);
+money reported by a provider in an amount or currency other than the one the transaction was
+started for is refused and recorded as AMOUNT_MISMATCH.
+
+The checkout app calls `checkout_payment_coverage` and `attach_checkout_transactions`; the
+order app calls `mark_order_paid` and `refund_order`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction as db_transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from backend.checkout.calculations import checkout_total
+from backend.checkout.models import Checkout
+from backend.core import audit
+from backend.core.money import quantize_fen
+from backend.order.events import add_event
+from backend.order.models import Order, OrderEvents
+from backend.order.payments import update_charge_status
+from backend.payment import transactions
+from backend.payment.error_codes import PaymentErrorCode
+from backend.payment.gateways import gateway_of, get_gateway
+from backend.payment.gateways.base import GatewayError, GatewayResult
+from backend.payment.models import (
+    Gateway,
+    TransactionEvent,
+    TransactionEventType,
+    TransactionItem,
+)
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal("0.00")
+Type = TransactionEventType
+# Transaction tokens for client idempotency keys: the same checkout and key always give the
+# same token, hence the same provider idempotency key, even after a rolled-back attempt.
+IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1d3c2e-9a4b-4e57-8c1a-2b7e0d9f5a31")
+
+
+def _error(message: str, code: str, field: str | None = None) -> ValidationError:
+    error = ValidationError(message, code=code)
+    return ValidationError({field: error}) if field else error
+
+
+# --- The contract with checkout and order -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a checkout its payments cover."""
+
+    charged: Decimal
+    authorized: Decimal
+    pay_at_station: bool
+    gateway: str
+
+
+def checkout_payment_coverage(checkout: Checkout) -> Coverage:
+    items = list(checkout.payment_transactions.order_by("created_at", "pk"))
+    charged = sum((item.charged_value - item.refunded_value for item in items), ZERO)
+    return Coverage(
+        charged=charged,
+        authorized=sum((item.authorized_value for item in items), ZERO),
+        pay_at_station=any(
+            item.gateway == Gateway.PAY_AT_STATION and item.charge_pending_value > 0
+            for item in items
+        ),
+        gateway=items[-1].gateway if items else "",
+    )
+
+
+@db_transaction.atomic
+def attach_checkout_transactions(checkout: Checkout, order: Order, *, user=None) -> None:
+    """Move the checkout's payments to the order it became; call inside checkoutComplete."""
+    items = list(
+        TransactionItem.objects.select_for_update()
+        .filter(checkout=checkout)
+        .order_by("created_at", "pk")
+    )
+    if not items:
+        update_charge_status(order, user=user)
+        return
+    TransactionItem.objects.filter(pk__in=[item.pk for item in items]).update(order=order)
+    station = [
+        item
+        for item in items
+        if item.gateway == Gateway.PAY_AT_STATION and item.charge_pending_value > 0
+    ]
+    if station:
+        order.payment_gateway = Gateway.PAY_AT_STATION
+        add_event(
+            order,
+            OrderEvents.PAYMENT_PENDING_AT_STATION,
+            user=user,
+            amount=str(station[-1].charge_pending_value),
+            currency=station[-1].currency,
+        )
+    else:
+        order.payment_gateway = items[-1].gateway
+    order.save(update_fields=["payment_gateway", "updated_at"])
+    update_charge_status(order, user=user)
+
+
+@db_transaction.atomic
+def mark_order_paid(order: Order, *, user, psp_reference: str = "") -> TransactionItem:
+    """Cash collected at the station, or another payment staff received outside the gateways:
+    the outstanding amount is charged on the order's pay-at-station transaction (a new
+    offline one when there is none)."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    charged = order.payment_transactions.aggregate(total=Sum("charged_value"))["total"] or ZERO
+    outstanding = order.total_gross_amount - charged
+    if outstanding <= 0:
+        raise _error(_("订单已付清，无需再次收款。"), PaymentErrorCode.ALREADY_PAID)
+    item = (
+        TransactionItem.objects.select_for_update()
+        .filter(order=order, gateway=Gateway.PAY_AT_STATION)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if item is None:
+        item = TransactionItem.objects.create(
+            gateway=Gateway.PAY_AT_STATION,
+            name=_("线下收款"),
+            order=order,
+            currency=order.currency,
+            user=user if getattr(user, "is_authenticated", False) else None,
+        )
+    reference = psp_reference.strip()[:512]
+    if reference and item.events.filter(type=Type.CHARGE_SUCCESS, psp_reference=reference):
+        raise _error(
+            _("收款凭证 %(ref)s 已登记过。") % {"ref": reference},
+            PaymentErrorCode.UNIQUE,
+            "pspReference",
+        )
+    transactions.record_event(
+        item,
+        type=Type.CHARGE_SUCCESS,
+        amount=outstanding,
+        currency=order.currency,
+        psp_reference=reference,
+        message=_("到站/线下收款"),
+        user=user,
+    )
+    transactions.recalculate(item)
+    add_event(
+        order,
+        OrderEvents.ORDER_MARKED_AS_PAID,
+        user=user,
+        amount=str(outstanding),
+        transaction_reference=reference,
+    )
+    audit.record(
+        actor=user,
+        action="order.marked_as_paid",
+        instance=order,
+        before={"total_charged_amount": str(order.total_charged_amount)},
+        after={"total_charged_amount": str(charged + outstanding), "reference": reference},
+    )
+    update_charge_status(order, user=user)
+    return item
+
+
+@db_transaction.atomic
+def refund_order(order: Order, amount: Decimal, *, user, reason: str = "") -> list[TransactionItem]:
+    """Give `amount` back through the gateways that took it, newest payment first.
+
+    Dummy and pay-at-station refunds (cash back at the station) succeed at once; a Stripe
+    refund is requested with an idempotency key and counts when Stripe reports it succeeded,
+    in its response or later by webhook, once. If Stripe fails on a later transaction after an
+    earlier one was refunded, everything here rolls back; the refund Stripe did make comes back
+    by webhook, and a retry reuses the same idempotency key, so nothing is refunded twice.
+    """
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise _error(_("退款金额无效。"), PaymentErrorCode.INVALID_AMOUNT, "amount") from error
+    if not amount.is_finite() or amount <= 0 or quantize_fen(amount) != amount:
+        raise _error(
+            _("退款金额必须为大于 0 的金额，最多两位小数。"),
+            PaymentErrorCode.INVALID_AMOUNT,
+            "amount",
+        )
+    items = list(
+        TransactionItem.objects.select_for_update()
+        .filter(order=order, charged_value__gt=0)
+        .order_by("-created_at", "-pk")
+    )
+    available = {item.pk: transactions.refundable(item) for item in items}
+    total_available = sum(available.values(), ZERO)
+    if amount > total_available:
+        raise _error(
+            _("退款金额 ¥%(amount)s 超过可退金额 ¥%(available)s。")
+            % {"amount": amount, "available": total_available},
+            PaymentErrorCode.AMOUNT_GREATER_THAN_AVAILABLE,
+            "amount",
+        )
+    left = amount
+    touched: list[TransactionItem] = []
+    for item in items:
+        if left <= 0:
+            break
+        part = min(left, available[item.pk])
+        if part <= 0:
+            continue
+        _refund_transaction(item, part, user=user, reason=reason)
+        touched.append(item)
+        left -= part
+    add_event(order, OrderEvents.REFUND_GRANTED, user=user, amount=str(amount), reason=reason)
+    before = str(order.total_refunded_amount)
+    update_charge_status(order, user=user)
+    audit.record(
+        actor=user,
+        action="order.refunded",
+        instance=order,
+        before={"total_refunded_amount": before},
+        after={"total_refunded_amount": str(order.total_refunded_amount), "requested": amount},
+    )
+    return touched
+
+
+def _refund_transaction(item: TransactionItem, amount: Decimal, *, user, reason: str) -> None:
+    sequence = item.events.filter(type=Type.REFUND_REQUEST).count() + 1
+    key = f"refund-{item.token}-{sequence}-{amount}"
+    gateway = gateway_of(item)
+    try:
+        result = gateway.refund(item, amount, idempotency_key=key)
+    except GatewayError as error:
+        logger.warning("Refund of %s on transaction %s failed: %s", amount, item.token, error)
+        raise _error(
+            _("支付渠道退款失败：%(message)s") % {"message": error},
+            PaymentErrorCode.GATEWAY_ERROR,
+            "amount",
+        ) from error
+    transactions.record_event(
+        item,
+        type=Type.REFUND_REQUEST,
+        amount=result.amount,
+        currency=result.currency,
+        psp_reference=result.psp_reference,
+        message=reason,
+        user=user,
+    )
+    if result.status == "success":
+        transactions.record_event(
+            item,
+            type=Type.REFUND_SUCCESS,
+            amount=result.amount,
+            currency=result.currency,
+            psp_reference=result.psp_reference,
+            user=user,
+        )
+    elif result.status == "failure":
+        transactions.record_event(
+            item,
+            type=Type.REFUND_FAILURE,
+            amount=result.amount,
+            currency=result.currency,
+            psp_reference=result.psp_reference,
+            message=result.message,
+            user=user,
+        )
+        if item.order is not None:
+            add_event(
+                item.order,
+                OrderEvents.REFUND_FAILED,
+                user=user,
+                amount=str(result.amount),
+                reference=result.psp_reference,
+            )
+    transactions.recalculate(item)
+
+
+# --- Paying a checkout (transactionInitialize / transactionProcess) -------------------------
+
+
+@dataclass
+class PaymentStep:
+    """What a payment mutation returns: the transaction, its newest event, data for the client."""
+
+    transaction: TransactionItem
+    event: TransactionEvent | None
+    data: dict[str, Any] | None
+
+
+def ensure_can_pay(checkout: Checkout, user) -> None:
+    """A checkout that belongs to an account is paid by that account only; a guest checkout by
+    whoever holds its ID (Saleor: the checkout ID is the capability)."""
+    if checkout.user_id is None:
+        return
+    if not (getattr(user, "is_authenticated", False) and user.pk == checkout.user_id):
+        raise _error(_("无权为此购物车付款。"), PaymentErrorCode.PERMISSION_DENIED, "id")
+
+
+def _step(item: TransactionItem, event: TransactionEvent | None = None) -> PaymentStep:
+    if event is None:
+        event = item.events.order_by("-pk").first()
+    return PaymentStep(transaction=item, event=event, data=gateway_of(item).client_data(item))
+
+
+def _apply(item: TransactionItem, result: GatewayResult, *, user) -> TransactionEvent | None:
+    """Record what the gateway reported, recompute, and update the order if there is one."""
+    last = None
+    failed = False
+    for reported in result.events:
+        event, created = transactions.record_provider_event(
+            item,
+            type=reported.type,
+            amount=reported.amount,
+            currency=reported.currency,
+            psp_reference=reported.psp_reference,
+            message=reported.message,
+            user=user,
+        )
+        last = event
+        failed = failed or (created and event.type == Type.CHARGE_FAILURE)
+    transactions.recalculate(item)
+    if item.order_id:
+        order = Order.objects.select_for_update().get(pk=item.order_id)
+        if failed:
+            add_event(order, OrderEvents.CHARGE_FAILED, user=user, transaction=str(item.token))
+        update_charge_status(order, user=user)
+    return last
+
+
+def _amount(value, total: Decimal) -> Decimal:
+    if value is None:
+        return total
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError) as error:
+        raise _error(_("金额无效。"), PaymentErrorCode.INVALID_AMOUNT, "amount") from error
+    if not amount.is_finite() or amount <= 0:
+        raise _error(_("金额必须大于 0。"), PaymentErrorCode.INVALID_AMOUNT, "amount")
+    return amount
+
+
+@db_transaction.atomic
+def initialize_transaction(
+    *,
+    checkout: Checkout,
+    gateway_id: str,
+    amount: Decimal | None,
+    data: dict[str, Any] | None,
+    idempotency_key: str = "",
+    user=None,
+) -> PaymentStep:
+    """Start paying a checkout with one gateway; the amount must equal the checkout's total.
+
+    With an idempotency key, a retry returns the transaction the first call created (and the
+    provider returns its first object for the same derived key)."""
+    checkout = Checkout.objects.select_for_update().select_related("channel").get(pk=checkout.pk)
+    ensure_can_pay(checkout, user)
+    gateway = get_gateway(gateway_id, field="paymentGateway")
+    if not gateway.supports(checkout.currency):
+        raise _error(
+            _("该支付方式不支持 %(currency)s。") % {"currency": checkout.currency},
+            PaymentErrorCode.CURRENCY_MISMATCH,
+            "paymentGateway",
+        )
+    if not checkout.lines.exists():
+        raise _error(_("购物车是空的。"), PaymentErrorCode.EMPTY_CHECKOUT, "id")
+    total = checkout_total(checkout).gross
+    requested = _amount(amount, total.amount)
+    if total.currency != checkout.currency or requested != total.amount:
+        logger.warning(
+            "transactionInitialize refused for checkout %s: amount %s, total %s %s",
+            checkout.pk,
+            requested,
+            total.amount,
+            total.currency,
+        )
+        raise _error(
+            _("支付金额 ¥%(amount)s 与订单应付 ¥%(total)s 不符。")
+            % {"amount": requested, "total": total.amount},
+            PaymentErrorCode.AMOUNT_MISMATCH,
+            "amount",
+        )
+    key = (idempotency_key or "").strip()
+    if len(key) > 64:
+        raise _error(_("幂等键最长 64 个字符。"), PaymentErrorCode.INVALID, "idempotencyKey")
+    if key:
+        existing = TransactionItem.objects.filter(checkout=checkout, idempotency_key=key).first()
+        if existing is not None:
+            if (
+                existing.gateway != gateway.id
+                or transactions.expected_amount(existing) != total.amount
+            ):
+                raise _error(
+                    _("该幂等键已用于另一笔支付。"), PaymentErrorCode.UNIQUE, "idempotencyKey"
+                )
+            return _step(existing)
+    coverage = checkout_payment_coverage(checkout)
+    if coverage.charged + coverage.authorized >= total.amount:
+        raise _error(_("此购物车已付清。"), PaymentErrorCode.CHECKOUT_ALREADY_PAID, "id")
+    token = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{checkout.pk}:{key}") if key else uuid.uuid4()
+    item = TransactionItem.objects.create(
+        token=token,
+        gateway=gateway.id,
+        name=str(gateway.name),
+        checkout=checkout,
+        currency=checkout.currency,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        idempotency_key=key,
+    )
+    transactions.record_event(
+        item, type=Type.CHARGE_REQUEST, amount=total.amount, currency=total.currency, user=user
+    )
+    try:
+        result = gateway.initialize(item, total.amount, data or {})
+    except GatewayError as error:
+        logger.warning("transactionInitialize with %s failed: %s", gateway.id, error)
+        raise _error(
+            _("支付渠道暂时不可用，请稍后重试。"), PaymentErrorCode.GATEWAY_ERROR, "paymentGateway"
+        ) from error
+    item.psp_reference = result.psp_reference
+    item.client_secret = result.client_secret
+    item.payment_method_type = result.payment_method_type
+    item.save(update_fields=["psp_reference", "client_secret", "payment_method_type"])
+    event = _apply(item, result, user=user)
+    return _step(item, event)
+
+
+@db_transaction.atomic
+def process_transaction(
+    transaction: TransactionItem, *, data: dict[str, Any] | None = None, user=None
+) -> PaymentStep:
+    """Ask the gateway where the payment stands (e.g. after Stripe.js confirmed it)."""
+    item = TransactionItem.objects.select_for_update().get(pk=transaction.pk)
+    checkout = Checkout.objects.filter(pk=item.checkout_id).first() if item.checkout_id else None
+    if checkout is not None:
+        ensure_can_pay(checkout, user)
+    elif item.order_id:
+        order = Order.objects.get(pk=item.order_id)
+        if order.user_id and not (
+            getattr(user, "is_authenticated", False) and user.pk == order.user_id
+        ):
+            raise _error(_("无权操作此支付。"), PaymentErrorCode.PERMISSION_DENIED, "id")
+    try:
+        result = gateway_of(item).process(item, data or {})
+    except GatewayError as error:
+        logger.warning("transactionProcess of %s failed: %s", item.token, error)
+        raise _error(
+            _("支付渠道暂时不可用，请稍后重试。"), PaymentErrorCode.GATEWAY_ERROR, "id"
+        ) from error
+    event = _apply(item, result, user=user)
+    return _step(item, event)
