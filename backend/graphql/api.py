@@ -14,6 +14,7 @@ from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
+from backend.graphql.payment.mutations import PaymentMutations
 
 
 class Query(
@@ -35,6 +36,7 @@ class Mutation(
     ChannelMutations,
     InventoryMutations,
     OrderMutations,
+    PaymentMutations,
     graphene.ObjectType,
 ):
     pass

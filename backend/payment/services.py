@@ -459,3 +459,52 @@ def process_transaction(
         ) from error
     event = _apply(item, result, user=user)
     return _step(item, event)
+
+
+@dataclass
+class GatewayConfig:
+    """One gateway's answer to paymentGatewayInitialize: its public data or why not."""
+
+    id: str
+    data: dict[str, Any] | None
+    error: ValidationError | None = None
+
+
+def initialize_payment_gateways(
+    *, checkout: Checkout, gateway_ids: list[str] | None, amount: Decimal | None = None, user=None
+) -> list[GatewayConfig]:
+    """The public configuration of the requested gateways (all available ones by default),
+    so the storefront can show them and load, e.g., Stripe.js with the publishable key."""
+    from backend.payment.gateways import GATEWAYS, available_gateways
+
+    ensure_can_pay(checkout, user)
+    if amount is not None:
+        total = checkout_total(checkout).gross.amount
+        if _amount(amount, total) != total:
+            logger.warning(
+                "paymentGatewayInitialize: amount %s for checkout %s of %s",
+                amount,
+                checkout.pk,
+                total,
+            )
+            raise _error(
+                _("支付金额 ¥%(amount)s 与订单应付 ¥%(total)s 不符。")
+                % {"amount": amount, "total": total},
+                PaymentErrorCode.AMOUNT_MISMATCH,
+                "amount",
+            )
+    available = {gateway.id: gateway for gateway in available_gateways(checkout.channel)}
+    configs = []
+    for gateway_id in gateway_ids if gateway_ids is not None else list(available):
+        gateway = available.get(gateway_id)
+        if gateway is None:
+            code = (
+                PaymentErrorCode.GATEWAY_NOT_AVAILABLE
+                if gateway_id in GATEWAYS
+                else PaymentErrorCode.NOT_FOUND
+            )
+            message = _("支付方式不可用：%(id)s。") % {"id": gateway_id}
+            configs.append(GatewayConfig(gateway_id, None, ValidationError(message, code=code)))
+            continue
+        configs.append(GatewayConfig(gateway.id, dict(gateway.config())))
+    return configs
