@@ -24,6 +24,10 @@ class User(DjangoObjectType):
     )
     default_shipping_address = graphene.Field(Address)
     default_billing_address = graphene.Field(Address)
+    orders = graphene.ConnectionField(
+        lambda: _order_connection(),
+        description="The user's orders, newest first; seen by the user and order managers.",
+    )
 
     class Meta:
         model = UserModel
@@ -63,12 +67,26 @@ class User(DjangoObjectType):
     def resolve_default_billing_address(root: UserModel, info):
         return root.default_billing_address if _is_self(root, info) else None
 
+    @staticmethod
+    def resolve_orders(root: UserModel, info, **pagination):
+        from backend.graphql.core.connection import resolve_connection
+        from backend.order.selectors import orders_visible_to
+
+        orders = orders_visible_to(info.context.user).filter(user_id=root.pk).order_by("-number")
+        return resolve_connection(orders, _order_connection(), info, **pagination)
+
     @classmethod
     def get_node(cls, info, id):
         user = info.context.user
         if user.is_authenticated and (str(user.pk) == str(id) or user.is_staff):
             return UserModel.objects.filter(pk=id).first()
         return None
+
+
+def _order_connection():
+    from backend.graphql.order.types import OrderCountableConnection
+
+    return OrderCountableConnection
 
 
 def _is_self(root: UserModel, info) -> bool:

@@ -119,8 +119,7 @@ class OrderFulfillInput(graphene.InputObjectType):
 
 def _line_quantities(lines_input) -> list[tuple[OrderLineModel, int]]:
     pks = [
-        decode_uuid(item["order_line_id"], "OrderLine", field="orderLineId")
-        for item in lines_input
+        decode_uuid(item["order_line_id"], "OrderLine", field="orderLineId") for item in lines_input
     ]
     found = OrderLineModel.objects.in_bulk(pks)
     result = []

@@ -17,6 +17,7 @@ from backend.core.money import Money as MoneyValue
 from backend.core.money import TaxedMoney as TaxedMoneyValue
 from backend.core.money import quantize_fen
 from backend.core.permissions import Permission
+from backend.graphql.account.address_types import Address
 from backend.graphql.account.types import User
 from backend.graphql.catalog import dataloaders as catalog_loaders
 from backend.graphql.catalog.types import Image, Product, ProductVariant, ThumbnailFormatEnum
@@ -294,6 +295,8 @@ class Order(DjangoObjectType):
         graphene.NonNull(OrderGrantedRefund),
         description="Refunds staff granted. Requires MANAGE_ORDERS.",
     )
+    shipping_address = graphene.Field(Address, description="The order's copy of the address.")
+    billing_address = graphene.Field(Address)
     shipping_method_name = graphene.String()
     delivery_method_id = graphene.String(description="Id of the delivery method chosen.")
     shipping_price = graphene.Field(TaxedMoney, required=True)
@@ -369,6 +372,18 @@ class Order(DjangoObjectType):
     def resolve_granted_refunds(root: models.Order, info):
         _require_manage_orders(info)
         return load(info, loaders.GrantedRefundsByOrderIdLoader, root.pk)
+
+    @staticmethod
+    def resolve_shipping_address(root: models.Order, info):
+        if root.shipping_address_id is None:
+            return None
+        return load(info, loaders.ShippingAddressByOrderLoader, root.shipping_address_id)
+
+    @staticmethod
+    def resolve_billing_address(root: models.Order, info):
+        if root.billing_address_id is None:
+            return None
+        return load(info, loaders.BillingAddressByOrderLoader, root.billing_address_id)
 
     @staticmethod
     def resolve_shipping_method_name(root: models.Order, info):
