@@ -10,6 +10,8 @@ urlpatterns = [
     # The dashboard's language switcher (UNFOLD["SHOW_LANGUAGES"]) posts to set_language.
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("backend.graphql.urls")),
+    # Payment providers' notifications (Stripe: /webhooks/stripe/).
+    path("", include("backend.payment.urls")),
     path("", include("backend.storefront.urls")),
 ]
 

@@ -312,8 +312,11 @@ def _step(item: TransactionItem, event: TransactionEvent | None = None) -> Payme
     return PaymentStep(transaction=item, event=event, data=gateway_of(item).client_data(item))
 
 
-def _apply(item: TransactionItem, result: GatewayResult, *, user) -> TransactionEvent | None:
-    """Record what the gateway reported, recompute, and update the order if there is one."""
+def apply_gateway_result(
+    item: TransactionItem, result: GatewayResult, *, user=None
+) -> TransactionEvent | None:
+    """Record what the gateway reported, recompute, and update the order if there is one.
+    The caller holds a row lock on `item`."""
     last = None
     failed = False
     for reported in result.events:
@@ -431,7 +434,7 @@ def initialize_transaction(
     item.client_secret = result.client_secret
     item.payment_method_type = result.payment_method_type
     item.save(update_fields=["psp_reference", "client_secret", "payment_method_type"])
-    event = _apply(item, result, user=user)
+    event = apply_gateway_result(item, result, user=user)
     return _step(item, event)
 
 
@@ -457,7 +460,7 @@ def process_transaction(
         raise _error(
             _("支付渠道暂时不可用，请稍后重试。"), PaymentErrorCode.GATEWAY_ERROR, "id"
         ) from error
-    event = _apply(item, result, user=user)
+    event = apply_gateway_result(item, result, user=user)
     return _step(item, event)
 
 

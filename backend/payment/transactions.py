@@ -30,6 +30,8 @@ Type = TransactionEventType
 # Events whose amount becomes money on the transaction; they are checked against the amount
 # the transaction was initialised for before they count.
 MONEY_EVENTS = {Type.CHARGE_SUCCESS, Type.AUTHORIZATION_SUCCESS, Type.CHARGE_PENDING}
+# Refunds are partial by nature: only their currency is checked.
+REFUND_EVENTS = {Type.REFUND_REQUEST, Type.REFUND_SUCCESS}
 
 
 @dataclass(frozen=True)
@@ -152,10 +154,14 @@ def record_event(
     return event, True
 
 
-def amount_problem(transaction: TransactionItem, amount: Decimal, currency: str) -> str | None:
+def amount_problem(
+    transaction: TransactionItem, amount: Decimal, currency: str, *, check_amount: bool = True
+) -> str | None:
     """Why a provider's amount cannot count for this transaction, or None when it matches."""
     if currency.upper() != transaction.currency.upper():
         return f"currency {currency.upper()} != {transaction.currency}"
+    if not check_amount:
+        return None
     expected = expected_amount(transaction)
     if expected is not None and amount != expected:
         return f"amount {amount} != {expected}"
@@ -174,8 +180,8 @@ def record_provider_event(
 ) -> tuple[TransactionEvent, bool]:
     """Record what a gateway reported; money in an amount or currency other than the one the
     transaction was initialised for is refused: logged, kept as AMOUNT_MISMATCH, not counted."""
-    if type in MONEY_EVENTS:
-        problem = amount_problem(transaction, amount, currency)
+    if type in MONEY_EVENTS or type in REFUND_EVENTS:
+        problem = amount_problem(transaction, amount, currency, check_amount=type in MONEY_EVENTS)
         if problem is not None:
             logger.warning(
                 "Payment %s refused for transaction %s (%s %s): %s",

@@ -61,7 +61,12 @@ def client() -> stripe.StripeClient:
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
 
 
-def events_from_intent(intent) -> list[ReportedEvent]:
+def plain(obj) -> dict[str, Any]:
+    """A Stripe object as plain dictionaries (the library's objects are not dicts)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+def events_from_intent(intent: dict[str, Any]) -> list[ReportedEvent]:
     """What a PaymentIntent's status means for the transaction
     (https://docs.stripe.com/payments/paymentintents/lifecycle)."""
     currency = str(intent["currency"]).upper()
@@ -87,9 +92,26 @@ def events_from_intent(intent) -> list[ReportedEvent]:
             return []
         # One failure per attempt: each attempt has its own charge.
         attempt = error.get("charge") or intent.get("latest_charge") or reference
+        if isinstance(attempt, dict):
+            attempt = attempt.get("id") or reference
         message = str(error.get("message") or error.get("code") or "")
         return [ReportedEvent(Type.CHARGE_FAILURE, amount, currency, str(attempt), message)]
     return []
+
+
+def events_from_refund(refund: dict[str, Any]) -> list[ReportedEvent]:
+    """A Refund object's status as transaction events (https://docs.stripe.com/api/refunds)."""
+    currency = str(refund["currency"]).upper()
+    amount = from_minor_units(refund["amount"], currency)
+    reference = refund["id"]
+    status = refund_status(refund["status"])
+    request = ReportedEvent(Type.REFUND_REQUEST, amount, currency, reference)
+    if status == "success":
+        return [request, ReportedEvent(Type.REFUND_SUCCESS, amount, currency, reference)]
+    if status == "failure":
+        reason = str(refund.get("failure_reason") or refund["status"])
+        return [request, ReportedEvent(Type.REFUND_FAILURE, amount, currency, reference, reason)]
+    return [request]
 
 
 def refund_status(value: str) -> str:
@@ -154,22 +176,23 @@ class StripeGateway(PaymentGateway):
             },
         }
         try:
-            intent = client().v1.payment_intents.create(
+            created = client().v1.payment_intents.create(
                 params=params,  # type: ignore[arg-type]
                 options={"idempotency_key": f"transaction-initialize-{transaction.token}"},
             )
         except stripe.StripeError as error:
             raise GatewayError(str(error.user_message or error)) from error
+        intent = plain(created)
         return GatewayResult(
             events=events_from_intent(intent),
             psp_reference=intent["id"],
-            client_secret=getattr(intent, "client_secret", None) or "",
+            client_secret=intent.get("client_secret") or "",
             payment_method_type=method_types[0] if len(method_types) == 1 else "",
         )
 
-    def retrieve(self, transaction: TransactionItem):
+    def retrieve(self, transaction: TransactionItem) -> dict[str, Any]:
         try:
-            return client().v1.payment_intents.retrieve(transaction.psp_reference)
+            return plain(client().v1.payment_intents.retrieve(transaction.psp_reference))
         except stripe.StripeError as error:
             raise GatewayError(str(error.user_message or error)) from error
 
@@ -186,17 +209,18 @@ class StripeGateway(PaymentGateway):
             "metadata": {"transaction_token": str(transaction.token)},
         }
         try:
-            refund = client().v1.refunds.create(
+            created = client().v1.refunds.create(
                 params=params,  # type: ignore[arg-type]
                 options={"idempotency_key": idempotency_key},
             )
         except stripe.StripeError as error:
             raise GatewayError(str(error.user_message or error)) from error
+        refund = plain(created)
         currency = str(refund["currency"]).upper()
         return RefundResult(
             status=refund_status(refund["status"]),
             amount=from_minor_units(refund["amount"], currency),
             currency=currency,
             psp_reference=refund["id"],
-            message=str(getattr(refund, "failure_reason", None) or ""),
+            message=str(refund.get("failure_reason") or ""),
         )
