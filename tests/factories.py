@@ -10,6 +10,7 @@ from django.utils import timezone
 from backend.account.models import Address, User
 from backend.catalog import models as catalog
 from backend.channel.models import Channel
+from backend.checkout import models as checkout_models
 from backend.divisions import models as divisions
 from backend.inventory.models import Stock, Warehouse
 from backend.order import models as order_models
@@ -256,3 +257,21 @@ def order_with_lines(*, channel, lines, paid=True, allocate_stock=True, **fields
     order.save()
     order.refresh_from_db()
     return order
+
+
+class CheckoutFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = checkout_models.Checkout
+
+    channel = factory.SubFactory(ChannelFactory)
+    email = factory.Sequence(lambda n: f"shopper{n}@example.com")
+    currency = factory.LazyAttribute(lambda o: o.channel.currency_code)
+
+
+class CheckoutLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = checkout_models.CheckoutLine
+
+    checkout = factory.SubFactory(CheckoutFactory)
+    variant = factory.SubFactory(ProductVariantFactory)
+    quantity = 1
