@@ -13,8 +13,13 @@ from backend.graphql.core.mutations import BaseMutation
 from backend.graphql.order.enums import OrderErrorCodeEnum
 from backend.graphql.order.types import Fulfillment, Order, OrderEvent, OrderGrantedRefund
 from backend.order import services
+from backend.order.error_codes import OrderErrorCode
 from backend.order.models import Order as OrderModel
 from backend.order.models import OrderLine as OrderLineModel
+from backend.order.models import OrderStatus
+from backend.order.notifications import queue_notification
+from backend.payment import services as payment_services
+from backend.payment.error_codes import PaymentErrorCode
 
 OrderError = error_type(
     "OrderError",
@@ -191,9 +196,97 @@ class OrderGrantRefundCreate(BaseMutation):
         return cls(order=order, granted_refund=granted)
 
 
+# Payment codes in the order API's vocabulary (Saleor's OrderErrorCode has no payment-specific
+# codes beyond these).
+PAYMENT_CODES: dict[str, str | None] = {
+    PaymentErrorCode.ALREADY_PAID: OrderErrorCode.ALREADY_PAID,
+    PaymentErrorCode.AMOUNT_GREATER_THAN_AVAILABLE: OrderErrorCode.CANNOT_REFUND,
+    PaymentErrorCode.INVALID_AMOUNT: OrderErrorCode.INVALID,
+    PaymentErrorCode.GATEWAY_ERROR: OrderErrorCode.PAYMENT_ERROR,
+    PaymentErrorCode.UNIQUE: OrderErrorCode.UNIQUE,
+}
+
+
+def _as_order_error(error: ValidationError) -> ValidationError:
+    def convert(item: ValidationError) -> ValidationError:
+        code = PAYMENT_CODES.get(item.code or "", item.code)
+        return ValidationError(item.message, code=code, params=item.params)
+
+    if hasattr(error, "error_dict"):
+        return ValidationError(
+            {field: [convert(item) for item in items] for field, items in error.error_dict.items()}
+        )
+    return ValidationError([convert(item) for item in error.error_list])
+
+
+def _check_open(order: OrderModel) -> None:
+    if order.status in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
+        raise ValidationError(
+            _("订单已关闭（%(status)s）。") % {"status": OrderStatus(order.status).label},
+            code=OrderErrorCode.NOT_EDITABLE,
+        )
+
+
+class OrderMarkAsPaid(BaseMutation):
+    order = graphene.Field(Order)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of the order.")
+        transaction_reference = graphene.String(
+            description="Reference of the payment received (receipt or station slip number)."
+        )
+
+    class Meta:
+        permissions = ORDERS
+        error_type_class = OrderError
+        description = "Records the outstanding amount as received outside the gateways."
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, transaction_reference=None):
+        order = get_order(id)
+        _check_open(order)
+        try:
+            payment_services.mark_order_paid(
+                order, user=info.context.user, psp_reference=transaction_reference or ""
+            )
+        except ValidationError as error:
+            raise _as_order_error(error) from error
+        order.refresh_from_db()
+        return cls(order=order)
+
+
+class OrderRefund(BaseMutation):
+    order = graphene.Field(Order)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="ID of the order.")
+        amount = graphene.Decimal(required=True, description="Amount to refund, in yuan.")
+        reason = graphene.String()
+
+    class Meta:
+        permissions = ORDERS
+        error_type_class = OrderError
+        description = "Refunds money through the gateways that took it, newest payment first."
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, amount, reason=None):
+        order = get_order(id)
+        try:
+            payment_services.refund_order(
+                order, amount, user=info.context.user, reason=(reason or "").strip()
+            )
+        except ValidationError as error:
+            raise _as_order_error(error) from error
+        order.refresh_from_db()
+        queue_notification(order, "refunded")
+        return cls(order=order)
+
+
 class OrderMutations(graphene.ObjectType):
     order_cancel = OrderCancel.Field()
     order_confirm = OrderConfirm.Field()
     order_note_add = OrderNoteAdd.Field()
     order_fulfill = OrderFulfill.Field()
     order_grant_refund_create = OrderGrantRefundCreate.Field()
+    order_mark_as_paid = OrderMarkAsPaid.Field()
+    order_refund = OrderRefund.Field()

@@ -33,6 +33,7 @@ from backend.graphql.order.enums import (
     OrderEventsEnum,
     OrderStatusEnum,
 )
+from backend.graphql.payment.types import TransactionItem
 from backend.order import models
 from backend.order.selectors import can_manage_orders, orders_visible_to
 
@@ -79,6 +80,10 @@ class OrderEvent(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id",)
         description = "One entry of an order's history."
+
+    @staticmethod
+    def resolve_type(root: models.OrderEvent, info):
+        return str(root.type)
 
     @staticmethod
     def resolve_user(root: models.OrderEvent, info):
@@ -231,6 +236,10 @@ class Fulfillment(DjangoObjectType):
         fields = ("id", "fulfillment_order", "tracking_number")
 
     @staticmethod
+    def resolve_status(root: models.Fulfillment, info):
+        return str(root.status)
+
+    @staticmethod
     def resolve_created(root: models.Fulfillment, info):
         return root.created_at
 
@@ -295,6 +304,9 @@ class Order(DjangoObjectType):
         graphene.NonNull(OrderGrantedRefund),
         description="Refunds staff granted. Requires MANAGE_ORDERS.",
     )
+    transactions = graphene.List(
+        graphene.NonNull(TransactionItem), required=True, description="Payments of the order."
+    )
     shipping_address = graphene.Field(Address, description="The order's copy of the address.")
     billing_address = graphene.Field(Address)
     shipping_method_name = graphene.String()
@@ -326,6 +338,15 @@ class Order(DjangoObjectType):
     @staticmethod
     def resolve_created(root: models.Order, info):
         return root.created_at
+
+    @staticmethod
+    def resolve_status(root: models.Order, info):
+        # A service may leave a TextChoices member on the instance; the enum wants its value.
+        return str(root.status)
+
+    @staticmethod
+    def resolve_charge_status(root: models.Order, info):
+        return str(root.charge_status)
 
     @staticmethod
     def resolve_is_paid(root: models.Order, info):
@@ -372,6 +393,10 @@ class Order(DjangoObjectType):
     def resolve_granted_refunds(root: models.Order, info):
         _require_manage_orders(info)
         return load(info, loaders.GrantedRefundsByOrderIdLoader, root.pk)
+
+    @staticmethod
+    def resolve_transactions(root: models.Order, info):
+        return load(info, loaders.TransactionsByOrderIdLoader, root.pk)
 
     @staticmethod
     def resolve_shipping_address(root: models.Order, info):
