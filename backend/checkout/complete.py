@@ -49,10 +49,6 @@ def _validate(info: CheckoutInfo) -> None:
     for line_info in info.lines:
         check_quantity(line_info.line.quantity, line_info)
         check_purchasable(line_info)
-    if not (checkout.phone or checkout.email):
-        raise _error(
-            _("请留下手机号，方便通知您订单进度。"), CheckoutErrorCode.PHONE_NOT_SET, "phone"
-        )
     if info.is_shipping_required:
         if checkout.shipping_address is None:
             raise _error(
@@ -70,6 +66,10 @@ def _validate(info: CheckoutInfo) -> None:
                 CheckoutErrorCode.INVALID_SHIPPING_METHOD,
                 "delivery_method",
             )
+    if not (checkout.phone or checkout.email):
+        raise _error(
+            _("请留下手机号，方便通知您订单进度。"), CheckoutErrorCode.PHONE_NOT_SET, "phone"
+        )
 
 
 def _copy(address: Address | None) -> Address | None:

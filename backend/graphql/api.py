@@ -8,6 +8,8 @@ from backend.graphql.account.schema import AccountQueries
 from backend.graphql.catalog.mutations import CatalogMutations
 from backend.graphql.catalog.schema import CatalogQueries
 from backend.graphql.channel.mutations import ChannelMutations
+from backend.graphql.checkout.mutations import CheckoutMutations
+from backend.graphql.checkout.schema import CheckoutQueries
 from backend.graphql.channel.schema import ChannelQueries
 from backend.graphql.divisions.schema import DivisionQueries
 from backend.graphql.inventory.mutations import InventoryMutations
@@ -21,6 +23,7 @@ class Query(
     AccountQueries,
     CatalogQueries,
     ChannelQueries,
+    CheckoutQueries,
     DivisionQueries,
     InventoryQueries,
     OrderQueries,
@@ -34,6 +37,7 @@ class Mutation(
     AddressMutations,
     CatalogMutations,
     ChannelMutations,
+    CheckoutMutations,
     InventoryMutations,
     OrderMutations,
     PaymentMutations,

@@ -105,8 +105,8 @@ class CheckoutCreateInput(graphene.InputObjectType):
     lines = graphene.List(graphene.NonNull(CheckoutLineInput), required=True)
     email = graphene.String()
     phone = graphene.String()
-    shipping_address = graphene.Field("backend.graphql.account.mutations.AddressInput")
-    billing_address = graphene.Field("backend.graphql.account.mutations.AddressInput")
+    shipping_address = graphene.Field("backend.graphql.account.address_types.AddressInput")
+    billing_address = graphene.Field("backend.graphql.account.address_types.AddressInput")
 
 
 class CheckoutMutation(BaseMutation):
@@ -122,7 +122,7 @@ class CheckoutMutation(BaseMutation):
 
 
 def _address_data(value) -> dict:
-    from backend.graphql.account.mutations import address_input_data
+    from backend.graphql.account.address_types import address_input_data
 
     return address_input_data(value)
 
@@ -271,7 +271,7 @@ class CheckoutShippingAddressUpdate(CheckoutMutation):
     class Arguments:
         id = graphene.ID(required=True)
         shipping_address = graphene.Argument(
-            "backend.graphql.account.mutations.AddressInput", required=True
+            "backend.graphql.account.address_types.AddressInput", required=True
         )
 
     class Meta:
@@ -289,7 +289,7 @@ class CheckoutBillingAddressUpdate(CheckoutMutation):
     class Arguments:
         id = graphene.ID(required=True)
         billing_address = graphene.Argument(
-            "backend.graphql.account.mutations.AddressInput", required=True
+            "backend.graphql.account.address_types.AddressInput", required=True
         )
 
     class Meta:
@@ -391,6 +391,8 @@ class CheckoutComplete(BaseMutation):
         order, _created = complete_checkout(
             token, user=info.context.user, customer_note=(customer_note or "")[:500]
         )
+        # Read back from the database: the fields then hold plain stored values.
+        order = type(order).objects.get(pk=order.pk)
         return cls(order=order, confirmation_needed=False)
 
 

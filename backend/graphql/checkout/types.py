@@ -144,8 +144,8 @@ class Checkout(graphene.ObjectType):
     subtotal_price = graphene.Field(TaxedMoney, required=True)
     shipping_price = graphene.Field(TaxedMoney, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
-    shipping_address = graphene.Field("backend.graphql.account.types.Address")
-    billing_address = graphene.Field("backend.graphql.account.types.Address")
+    shipping_address = graphene.Field("backend.graphql.account.address_types.Address")
+    billing_address = graphene.Field("backend.graphql.account.address_types.Address")
     shipping_methods = graphene.List(
         graphene.NonNull(ShippingMethod),
         required=True,
