@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format worker beat bench migrate seed messages clean
+.PHONY: install run test lint format worker beat bench bench-checkout migrate seed messages clean
 
 install: $(VENV)/.installed
 
@@ -48,6 +48,9 @@ beat: install
 
 bench: install
 	$(BIN)/python bench/catalog_api.py
+
+bench-checkout: install
+	$(BIN)/python bench/checkout.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -26,18 +26,10 @@ import json
 import multiprocessing
 import os
 import platform
-import secrets
-import signal
-import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from _serve import bench_env, manage, p50_p95, serve, stop
 
 LIST_QUERY = """query($channel: String) { products(first: 20, channel: $channel) { totalCount
   edges { node { id name slug thumbnail(size: 256, format: WEBP) { url alt }
@@ -53,37 +45,6 @@ DETAIL_QUERY = """query($slug: String, $channel: String) { product(slug: $slug, 
     pricing { price { gross { amount currency } net { amount } } } } } }"""
 
 
-def bench_database_url() -> str | None:
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    if os.environ.get("DATABASE_URL"):
-        parsed = urlparse(os.environ["DATABASE_URL"])
-        return urlunparse(parsed._replace(path="/countymarket_bench"))
-    return None
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    admin = urlunparse(parsed._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"manage.py {' '.join(args)} failed")
-    return result.stdout
-
-
 def prepare(env: dict, synthetic: int) -> None:
     started = time.perf_counter()
     manage(env, "migrate", "--noinput")
@@ -97,51 +58,6 @@ def prepare(env: dict, synthetic: int) -> None:
     if int(count.strip().splitlines()[-1]) < synthetic:
         manage(env, "seed_catalog", "--synthetic", str(synthetic))
     print(f"database ready in {time.perf_counter() - started:.1f} s")
-
-
-def serve(env: dict, port: int, workers: int, cache_seconds: int) -> subprocess.Popen:
-    server_env = {
-        **env,
-        "GRAPHQL_RESPONSE_CACHE_SECONDS": str(cache_seconds),
-        "COUNTY_MARKET_ENV": "production",
-        "DEBUG": "0",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "DB_QUERY_COUNT_HEADER": "1",
-        "WEB_CONCURRENCY": str(workers),
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "backend.wsgi:application",
-            "--config",
-            str(ROOT / "infra" / "gunicorn.conf.py"),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "/dev/null",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=server_env,
-        start_new_session=True,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz/")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise SystemExit("gunicorn did not become healthy within 60 s")
 
 
 def _client_process(port, body, threads, duration, queue):
@@ -205,16 +121,15 @@ def load(port: int, body: bytes, concurrency: int, duration: float) -> dict:
         errors += err
     for worker in workers:
         worker.join()
-    latencies.sort()
-    quantiles = statistics.quantiles(latencies, n=100) if len(latencies) > 1 else latencies * 99
+    p50, p95 = p50_p95(latencies)
     return {
         "concurrency": concurrency,
         "requests": len(latencies),
         "errors": errors,
         "rps": len(latencies) / duration,
-        "p50_ms": quantiles[49] * 1000,
-        "p95_ms": quantiles[94] * 1000,
-        "statements": statistics.mean(statements) if statements else 0,
+        "p50_ms": p50,
+        "p95_ms": p95,
+        "statements": sum(statements) / len(statements) if statements else 0,
     }
 
 
@@ -244,16 +159,7 @@ def main() -> None:
     parser.add_argument("--channel", default=None, help="channel slug (default: the only one)")
     args = parser.parse_args()
 
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings"}
-    url = bench_database_url()
-    if url:
-        ensure_database(url)
-        env["DATABASE_URL"] = url
-    else:
-        sys.path.insert(0, str(ROOT))
-        from backend.core.embedded_db import embedded_database_url
-
-        env["DATABASE_URL"] = embedded_database_url(ROOT / ".data" / "pg")
+    env = bench_env()
     # Tasks (thumbnails of the seed images) run in-process while preparing the data.
     redis_url = env.pop("REDIS_URL", None)
     env.pop("CELERY_BROKER_URL", None)
@@ -271,7 +177,9 @@ def main() -> None:
 
 
 def run_mode(env: dict, args, mode: str, cache_seconds: int) -> None:
-    server = serve(env, args.port, args.workers, cache_seconds)
+    server = serve(
+        env, args.port, args.workers, {"GRAPHQL_RESPONSE_CACHE_SECONDS": str(cache_seconds)}
+    )
     try:
         channel = args.channel
         slug = first_seed_slug(args.port, channel)
@@ -296,8 +204,7 @@ def run_mode(env: dict, args, mode: str, cache_seconds: int) -> None:
                     f"{r['statements']:>9.1f}"
                 )
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)
 
 
 if __name__ == "__main__":

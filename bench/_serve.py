@@ -1,0 +1,134 @@
+"""What the benchmarks share: the bench database, manage.py, gunicorn with production settings
+and latency percentiles. Imported by the scripts beside it (`bench/*.py` run as scripts, so
+this directory is on `sys.path`)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def bench_database_url() -> str | None:
+    """BENCH_DATABASE_URL, or DATABASE_URL's server with the database `countymarket_bench`, so a
+    benchmark never writes to the development or test database."""
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    if os.environ.get("DATABASE_URL"):
+        parsed = urlparse(os.environ["DATABASE_URL"])
+        return urlunparse(parsed._replace(path="/countymarket_bench"))
+    return None
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = urlunparse(parsed._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def bench_env() -> dict[str, str]:
+    """The environment for manage.py and gunicorn: the bench database (created if missing), or
+    the embedded PostgreSQL when no database URL is set."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings"}
+    url = bench_database_url()
+    if url:
+        ensure_database(url)
+        env["DATABASE_URL"] = url
+    else:
+        sys.path.insert(0, str(ROOT))
+        from backend.core.embedded_db import embedded_database_url
+
+        env["DATABASE_URL"] = embedded_database_url(ROOT / ".data" / "pg")
+    return env
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"manage.py {' '.join(args)} failed")
+    return result.stdout
+
+
+def serve(env: dict, port: int, workers: int, extra_env: dict[str, str]) -> subprocess.Popen:
+    """gunicorn on 127.0.0.1:`port` with production settings (infra/gunicorn.conf.py), once
+    /healthz/ answers. Stop it with `stop()`."""
+    server_env = {
+        **env,
+        "COUNTY_MARKET_ENV": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DB_QUERY_COUNT_HEADER": "1",
+        "WEB_CONCURRENCY": str(workers),
+        "LOG_LEVEL": "WARNING",
+        **extra_env,
+    }
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "backend.wsgi:application",
+            "--config",
+            str(ROOT / "infra" / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=server_env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited with status {process.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz/")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    stop(process)
+    raise SystemExit("gunicorn did not become healthy within 60 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop gunicorn and its workers (its own process group, from `start_new_session`)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=30)
+
+
+def p50_p95(latencies: list[float]) -> tuple[float, float]:
+    """The 50th and 95th percentiles in milliseconds (0 when nothing was measured)."""
+    if not latencies:
+        return 0.0, 0.0
+    if len(latencies) == 1:
+        return latencies[0] * 1000, latencies[0] * 1000
+    cuts = statistics.quantiles(latencies, n=100)
+    return cuts[49] * 1000, cuts[94] * 1000
