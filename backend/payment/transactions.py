@@ -133,6 +133,7 @@ def record_event(
 ) -> tuple[TransactionEvent, bool]:
     """Append one event (without recomputing); `(event, False)` when an event of this type and
     provider reference was recorded before."""
+    type = TransactionEventType(type).value
     if psp_reference:
         existing = transaction.events.filter(type=type, psp_reference=psp_reference).first()
         if existing is not None:

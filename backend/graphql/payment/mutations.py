@@ -125,7 +125,7 @@ class PaymentGatewayInitialize(BaseMutation):
                         {
                             "field": "paymentGateways",
                             "message": config.error.message,
-                            "code": config.error.code,
+                            "code": PaymentErrorCode(config.error.code).value,
                         }
                     ],
                 )
