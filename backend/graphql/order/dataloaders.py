@@ -93,3 +93,9 @@ class OrderLineByFulfillmentLineLoader(ByPkLoader):
     model = OrderLine
     source = FulfillmentLine
     source_key = "order_line_id"
+
+
+class UserByGrantedRefundLoader(ByPkLoader):
+    model = User
+    source = OrderGrantedRefund
+    source_key = "user_id"

@@ -273,7 +273,9 @@ class OrderGrantedRefund(DjangoObjectType):
 
     @staticmethod
     def resolve_created_by(root: models.OrderGrantedRefund, info):
-        return root.user
+        if root.user_id is None:
+            return None
+        return load(info, loaders.UserByGrantedRefundLoader, root.user_id)
 
     @classmethod
     def get_node(cls, info, id):
