@@ -127,3 +127,27 @@ def post_webhook(client):
         )
 
     return post
+
+
+@pytest.fixture
+def place_order(channel):
+    """Turn a paid checkout into an order the way checkoutComplete does: an order for the
+    checkout's total, then `attach_checkout_transactions`."""
+    from backend.checkout.calculations import checkout_total
+    from backend.payment.services import attach_checkout_transactions
+    from tests.factories import OrderFactory
+
+    def place(checkout, *, user=None):
+        total = checkout_total(checkout).gross.amount
+        order = OrderFactory(
+            channel=channel,
+            checkout_token=checkout.pk,
+            total_gross_amount=total,
+            subtotal_gross_amount=total,
+            user=checkout.user,
+        )
+        attach_checkout_transactions(checkout, order, user=user)
+        order.refresh_from_db()
+        return order
+
+    return place

@@ -155,8 +155,8 @@ class StripeStandIn:
                         400,
                         _error(
                             "idempotency_error",
-                            "Keys for idempotent requests can only be used with the same parameters "
-                            "they were first used with.",
+                            "Keys for idempotent requests can only be used with the same "
+                            "parameters they were first used with.",
                         ),
                     )
                     replayed = False
