@@ -33,6 +33,7 @@ class CodePurpose(models.TextChoices):
     LOGIN = "login", "登录"
     REGISTER = "register", "注册"
     PASSWORD_RESET = "password_reset", "重置密码"
+    ACCOUNT_DELETE = "account_delete", "注销账户"
 
 
 def _now() -> float:
@@ -99,6 +100,7 @@ def _message(code: str, purpose: str) -> str:
         CodePurpose.LOGIN: _("登录"),
         CodePurpose.REGISTER: _("注册"),
         CodePurpose.PASSWORD_RESET: _("重置密码"),
+        CodePurpose.ACCOUNT_DELETE: _("注销账户"),
     }[CodePurpose(purpose)]
     text = _("【县域电商】您的%(action)s验证码是 %(code)s，%(minutes)s 分钟内有效，请勿告诉他人。")
     return text % {

@@ -17,6 +17,7 @@ from backend.account.models import User
 from backend.account.otp import CodePurpose
 from backend.account.phone import normalize_phone
 from backend.account.sms import send_sms
+from backend.core import audit
 
 
 def _error(field: str, message: str, code: str) -> ValidationError:
@@ -145,3 +146,39 @@ def update_account(*, user: User, data: dict) -> User:
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+def request_account_deletion(*, user: User, ip: str | None) -> None:
+    """Send the signed-in user an ACCOUNT_DELETE code to the account's own number."""
+    if not user.phone:
+        raise _error("phone", _("账户未绑定手机号，请联系客服注销。"), AccountErrorCode.REQUIRED)
+    otp.request_code(phone=user.phone, purpose=CodePurpose.ACCOUNT_DELETE, ip=ip)
+
+
+def delete_account(*, user: User, code: str) -> None:
+    """Close the account once its ACCOUNT_DELETE code checks out.
+
+    The person's data goes: number, e-mail, names and the address book are erased, the
+    password made unusable and every token revoked. Orders keep their own copies of contact and
+    address (they are records of a sale the county must be able to report and refund), but no
+    longer point at a person who can sign in.
+    """
+    if not user.phone or not otp.verify_code(
+        phone=user.phone, purpose=CodePurpose.ACCOUNT_DELETE, code=code
+    ):
+        raise _invalid_code()
+    addresses = list(user.addresses.all())
+    before = {"phone": user.phone, "email": user.email}
+    user.addresses.clear()
+    user.default_shipping_address = None
+    user.default_billing_address = None
+    user.phone = None
+    user.email = None
+    user.first_name = ""
+    user.last_name = ""
+    user.is_active = False
+    user.set_unusable_password()  # rotates jwt_token_key: every token stops working
+    user.save()
+    for address in addresses:
+        address.delete()
+    audit.record(actor=user, action="account.deleted", instance=user, before=before, after=None)

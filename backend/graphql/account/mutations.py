@@ -25,8 +25,11 @@ from backend.graphql.core.mutations import BaseMutation
 # AddressInput and address_input_data are imported from here by checkout's address mutations.
 AccountErrorCodeEnum = enum_from_choices("AccountErrorCode", AccountErrorCode)
 AccountError = error_type("AccountError", AccountErrorCodeEnum)
+# Codes a stranger may ask for by number; the account-deletion code is only sent to a signed-in
+# user's own number (accountRequestDeletion).
 CodePurposeEnum = graphene.Enum(
-    "CodePurpose", [(purpose.name, purpose.value) for purpose in CodePurpose]
+    "CodePurpose",
+    [(p.name, p.value) for p in CodePurpose if p != CodePurpose.ACCOUNT_DELETE],
 )
 
 
@@ -320,6 +323,55 @@ class AccountUpdate(SignedInMutation):
         return cls(user=user)
 
 
+class AccountRequestDeletion(SignedInMutation):
+    ok = graphene.Boolean(required=True)
+
+    class Meta:
+        description = (
+            "Sends the signed-in user a code by SMS that confirms closing the account "
+            "(then call `accountDelete`)."
+        )
+        error_type_class = AccountError
+
+    @classmethod
+    def perform_mutation(cls, root, info):
+        services.request_account_deletion(user=info.context.user, ip=_client_ip(info))
+        return cls(ok=True)
+
+    @classmethod
+    def handle_errors(cls, error):
+        response = super().handle_errors(error)
+        response.ok = False
+        return response
+
+
+class AccountDelete(SignedInMutation):
+    ok = graphene.Boolean(required=True)
+
+    class Arguments:
+        code = graphene.String(
+            required=True, description="The code sent by accountRequestDeletion."
+        )
+
+    class Meta:
+        description = (
+            "Closes the signed-in user's account: personal data and addresses are erased, tokens "
+            "revoked; orders keep their own copy of delivery details."
+        )
+        error_type_class = AccountError
+
+    @classmethod
+    def perform_mutation(cls, root, info, code):
+        services.delete_account(user=info.context.user, code=code)
+        return cls(ok=True)
+
+    @classmethod
+    def handle_errors(cls, error):
+        response = super().handle_errors(error)
+        response.ok = False
+        return response
+
+
 class AccountMutations(graphene.ObjectType):
     token_create = TokenCreate.Field()
     token_refresh = TokenRefresh.Field()
@@ -330,3 +382,5 @@ class AccountMutations(graphene.ObjectType):
     set_password = SetPassword.Field()
     password_change = PasswordChange.Field()
     account_update = AccountUpdate.Field()
+    account_request_deletion = AccountRequestDeletion.Field()
+    account_delete = AccountDelete.Field()
