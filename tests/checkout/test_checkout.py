@@ -404,3 +404,15 @@ def test_pay_at_station_places_an_unpaid_order(gql, channel, county, rice):
     order = Order.objects.get()
     assert order.payment_gateway == "pay_at_station"
     assert order.pay_by is None
+
+
+def test_me_checkouts_lists_only_the_users_own_carts(client, channel, county, rice):
+    user = UserFactory()
+    api = GraphQLClient(client, create_access_token(user))
+    mine = create(api, channel, [{"variantId": vid(rice), "quantity": 1}])["checkout"]
+    create(GraphQLClient(client), channel, [{"variantId": vid(rice), "quantity": 1}])
+    query = "query($c: String) { me { checkouts(channel: $c) { id quantity } } }"
+    assert api.query(query, {"c": channel.slug})["me"]["checkouts"] == [
+        {"id": mine["id"], "quantity": 1}
+    ]
+    assert api.query(query, {"c": "elsewhere"})["me"]["checkouts"] == []

@@ -28,6 +28,11 @@ class User(DjangoObjectType):
         lambda: _order_connection(),
         description="The user's orders, newest first; seen by the user and order managers.",
     )
+    checkouts = graphene.List(
+        graphene.NonNull("backend.graphql.checkout.types.Checkout"),
+        channel=graphene.String(description="Slug of a channel to limit the carts to."),
+        description="The user's open carts, newest first; only the user sees them.",
+    )
 
     class Meta:
         model = UserModel
@@ -66,6 +71,18 @@ class User(DjangoObjectType):
     @staticmethod
     def resolve_default_billing_address(root: UserModel, info):
         return root.default_billing_address if _is_self(root, info) else None
+
+    @staticmethod
+    def resolve_checkouts(root: UserModel, info, channel=None):
+        from backend.checkout.models import Checkout
+
+        viewer = info.context.user
+        if not (viewer.is_authenticated and viewer.pk == root.pk):
+            return []
+        checkouts = Checkout.objects.filter(user_id=root.pk).select_related("channel")
+        if channel:
+            checkouts = checkouts.filter(channel__slug=channel)
+        return list(checkouts.order_by("-last_change"))
 
     @staticmethod
     def resolve_orders(root: UserModel, info, **pagination):
