@@ -238,6 +238,8 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
 def order_with_lines(*, channel, lines, paid=True, allocate_stock=True, **fields):
     """An order of `lines` ((variant, quantity) pairs) in `channel` with its totals set, stock
     allocated from the channel's warehouses and, when `paid`, fully charged."""
+    from django.db import transaction
+
     from backend.inventory.allocation import allocate
 
     order = OrderFactory(channel=channel, **fields)
@@ -246,7 +248,8 @@ def order_with_lines(*, channel, lines, paid=True, allocate_stock=True, **fields
         for index, (variant, quantity) in enumerate(lines)
     ]
     if allocate_stock:
-        allocate(order_lines, channel.pk)
+        with transaction.atomic():
+            allocate(order_lines, channel.pk)
     gross = sum((line.total_price_gross_amount for line in order_lines), Decimal(0))
     net = sum((line.total_price_net_amount for line in order_lines), Decimal(0))
     order.subtotal_gross_amount = order.total_gross_amount = gross
