@@ -19,6 +19,7 @@ from backend.checkout.delivery import (
     DeliveryContext,
     DeliveryMethod,
     available_methods,
+    find_method,
 )
 from backend.checkout.models import Checkout, CheckoutLine
 from backend.core.money import Money, TaxedMoney, taxed_from_gross
@@ -125,7 +126,7 @@ class CheckoutInfo:
         chosen = self.checkout.delivery_method_id
         if not chosen or not self.is_shipping_required:
             return None
-        return next((m for m in self.delivery_methods() if m.id == chosen), None)
+        return find_method(self.delivery_context(), chosen)
 
     def shipping_price(self) -> TaxedMoney:
         method = self.delivery_method()

@@ -56,6 +56,16 @@ class DeliveryProvider(Protocol):
     def methods(self, context: DeliveryContext) -> list[DeliveryMethod]: ...
 
 
+def _lookup(provider, context: DeliveryContext, method_id: str) -> DeliveryMethod | None:
+    """A provider that offers more choices than it lists (e.g. every pickup station of the
+    county, while `methods` lists the nearest) resolves any of its ids with `method(context,
+    id)`; otherwise the id must be one of the listed methods."""
+    resolve = getattr(provider, "method", None)
+    if resolve is not None:
+        return resolve(context, method_id)
+    return next((m for m in provider.methods(context) if m.id == method_id), None)
+
+
 def _rate(name: str) -> Decimal:
     return Decimal(str(settings.DELIVERY_RATES[name]))
 
@@ -123,3 +133,12 @@ def available_methods(context: DeliveryContext) -> list[DeliveryMethod]:
     for provider in providers():
         methods.extend(provider.methods(context))
     return methods
+
+
+def find_method(context: DeliveryContext, method_id: str) -> DeliveryMethod | None:
+    """The method with this id if some provider offers it for the context now."""
+    for provider in providers():
+        method = _lookup(provider, context, method_id)
+        if method is not None:
+            return method
+    return None

@@ -24,6 +24,7 @@ from backend.account.phone import normalize_phone
 from backend.catalog.models import ProductVariant
 from backend.channel.models import Channel
 from backend.checkout.calculations import CheckoutInfo, LineInfo, load_checkout_info
+from backend.checkout.delivery import find_method
 from backend.checkout.error_codes import CheckoutErrorCode
 from backend.checkout.lines import (
     check_purchasable,
@@ -262,7 +263,7 @@ def update_delivery_method(checkout: Checkout, method_id: str | None) -> Checkou
         )
     if not method_id:
         checkout.delivery_method_id = ""
-    elif method_id not in {m.id for m in info.delivery_methods()}:
+    elif find_method(info.delivery_context(), method_id) is None:
         raise ValidationError(
             {
                 "delivery_method_id": ValidationError(
