@@ -74,15 +74,16 @@ def _yuan(order: Order, kind: str) -> Decimal:
 
 def send_notification(order: Order, kind: str) -> list[str]:
     """Send the notification now and record it on the order; returns the channels used."""
+    sent: list[str] = []
+    # The whole sending runs in the shopper's language: a provider's templates may use it too.
     with translation.override(order.language_code or "zh-hans"):
         subject, body = _texts(order, kind)
-    sent: list[str] = []
-    if order.user_phone:
-        send_sms(phone=order.user_phone, message=body)
-        sent.append("sms")
-    if order.user_email:
-        send_mail(subject, body, None, [order.user_email])
-        sent.append("email")
+        if order.user_phone:
+            send_sms(phone=order.user_phone, message=body)
+            sent.append("sms")
+        if order.user_email:
+            send_mail(subject, body, None, [order.user_email])
+            sent.append("email")
     if sent:
         add_event(order, OrderEvents.NOTIFICATION_SENT, kind=kind, channels=sent)
     return sent
