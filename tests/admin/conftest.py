@@ -102,7 +102,37 @@ def catalog(db) -> Catalog:
         group=group,
     )
     built.add_product()
+    _add_order(channel)
     return built
+
+
+def _add_order(channel: Channel) -> None:
+    """A paid order of one line with a note, for the read-only order pages."""
+    from backend.order.models import Order, OrderEvent, OrderEvents, OrderLine
+
+    order = Order.objects.create(
+        channel=channel,
+        user_email="buyer@example.com",
+        user_phone="+8613900002222",
+        total_gross_amount=Decimal("39.90"),
+        total_net_amount=Decimal("36.61"),
+        total_charged_amount=Decimal("39.90"),
+        charge_status="full",
+    )
+    OrderLine.objects.create(
+        order=order,
+        product_name="东王集大米",
+        variant_name="5kg",
+        quantity=1,
+        unit_price_net_amount=Decimal("36.61"),
+        unit_price_gross_amount=Decimal("39.90"),
+        total_price_net_amount=Decimal("36.61"),
+        total_price_gross_amount=Decimal("39.90"),
+        undiscounted_unit_price_gross_amount=Decimal("39.90"),
+    )
+    OrderEvent.objects.create(
+        order=order, type=OrderEvents.NOTE_ADDED, parameters={"message": "大米"}
+    )
 
 
 @pytest.fixture
