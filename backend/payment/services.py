@@ -144,7 +144,7 @@ def mark_order_paid(order: Order, *, user, psp_reference: str = "") -> Transacti
         raise _error(
             _("收款凭证 %(ref)s 已登记过。") % {"ref": reference},
             PaymentErrorCode.UNIQUE,
-            "pspReference",
+            "transactionReference",
         )
     transactions.record_event(
         item,
