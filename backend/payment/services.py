@@ -288,6 +288,16 @@ def _refund_transaction(item: TransactionItem, amount: Decimal, *, user, reason:
 # --- Paying a checkout (transactionInitialize / transactionProcess) -------------------------
 
 
+def lock_transaction(pk: int) -> TransactionItem | None:
+    """Row-lock a transaction for an update, taking its order's lock first: refunds and
+    `mark_order_paid` lock the order and then its transactions, and every path must take the
+    locks in that order or two of them can deadlock."""
+    order_id = TransactionItem.objects.filter(pk=pk).values_list("order_id", flat=True).first()
+    if order_id is not None:
+        Order.objects.select_for_update().filter(pk=order_id).first()
+    return TransactionItem.objects.select_for_update().filter(pk=pk).first()
+
+
 @dataclass
 class PaymentStep:
     """What a payment mutation returns: the transaction, its newest event, data for the client."""
@@ -443,7 +453,9 @@ def process_transaction(
     transaction: TransactionItem, *, data: dict[str, Any] | None = None, user=None
 ) -> PaymentStep:
     """Ask the gateway where the payment stands (e.g. after Stripe.js confirmed it)."""
-    item = TransactionItem.objects.select_for_update().get(pk=transaction.pk)
+    item = lock_transaction(transaction.pk)
+    if item is None:
+        raise _error(_("找不到这笔支付。"), PaymentErrorCode.NOT_FOUND, "id")
     checkout = Checkout.objects.filter(pk=item.checkout_id).first() if item.checkout_id else None
     if checkout is not None:
         ensure_can_pay(checkout, user)

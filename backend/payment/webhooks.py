@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import enum
 import logging
+import time
+import uuid
 from typing import Any
 
 from django.db import transaction as db_transaction
+from django.utils.translation import gettext as _
 
 from backend.payment import transactions
 from backend.payment.gateways.base import GatewayResult, ReportedEvent
@@ -27,7 +30,7 @@ from backend.payment.models import (
     TransactionEventType,
     TransactionItem,
 )
-from backend.payment.services import apply_gateway_result
+from backend.payment.services import apply_gateway_result, lock_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,27 @@ PAYMENT_INTENT_EVENTS = {
 REFUND_EVENTS = {"refund.created", "refund.updated", "refund.failed", "charge.refund.updated"}
 CHARGE_EVENTS = {"charge.refunded"}
 HANDLED = PAYMENT_INTENT_EVENTS | REFUND_EVENTS | CHARGE_EVENTS
+
+
+# How long an event about a PaymentIntent we created, but whose transaction is not visible, is
+# handed back for redelivery. The window covers the moment between Stripe creating the
+# PaymentIntent and our request committing; after it, the transaction was rolled back and the
+# storefront never received the client secret, so nothing can be paid through it.
+RETRY_WINDOW_SECONDS = 15 * 60
+
+
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _age_seconds(event: dict[str, Any]) -> float:
+    created = event.get("created")
+    if not isinstance(created, int | float):
+        return 0.0
+    return time.time() - created
 
 
 class Outcome(enum.StrEnum):
@@ -70,11 +94,12 @@ def _payment_intent_id(event_type: str, obj: dict[str, Any]) -> str:
 def _locate(payment_intent_id: str) -> TransactionItem | None:
     if not payment_intent_id:
         return None
-    return (
-        TransactionItem.objects.select_for_update()
-        .filter(gateway=Gateway.STRIPE, psp_reference=payment_intent_id)
+    pk = (
+        TransactionItem.objects.filter(gateway=Gateway.STRIPE, psp_reference=payment_intent_id)
+        .values_list("pk", flat=True)
         .first()
     )
+    return lock_transaction(pk) if pk is not None else None
 
 
 def _charge_refunded(item: TransactionItem, charge: dict[str, Any]) -> list[ReportedEvent]:
@@ -113,7 +138,7 @@ def _charge_refunded(item: TransactionItem, charge: dict[str, Any]) -> list[Repo
                 total - settled,
                 currency,
                 reference,
-                "refund made outside County Market",
+                _("在 Stripe 后台直接退款"),
             )
         )
     return reported
@@ -140,13 +165,15 @@ def handle_stripe_event(event: dict[str, Any]) -> Outcome:
         item = _locate(intent_id)
         if item is None:
             metadata = obj.get("metadata") or {}
-            if metadata.get("transaction_token") and event_type in PAYMENT_INTENT_EVENTS:
-                if TransactionItem.objects.filter(token=metadata["transaction_token"]).exists():
+            token = _uuid(metadata.get("transaction_token"))
+            if token is not None and event_type in PAYMENT_INTENT_EVENTS:
+                known = TransactionItem.objects.filter(token=token)
+                if known.exists() or _age_seconds(event) > RETRY_WINDOW_SECONDS:
                     logger.warning(
-                        "Stripe event %s: transaction %s has no PaymentIntent %s",
+                        "Stripe event %s: PaymentIntent %s of transaction %s is not ours; ignored",
                         event_id,
-                        metadata["transaction_token"],
                         intent_id,
+                        token,
                     )
                     return Outcome.IGNORED
                 return Outcome.RETRY

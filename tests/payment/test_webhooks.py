@@ -251,6 +251,43 @@ def test_event_before_its_transaction_is_committed_asks_stripe_to_retry(
     assert response.status_code == 409
 
 
+def test_event_about_a_rolled_back_transaction_is_ignored_once_the_window_has_passed(
+    post_webhook, stripe_server
+):
+    intent = {
+        "id": "pi_rolled_back",
+        "object": "payment_intent",
+        "amount": 100,
+        "currency": "cny",
+        "status": "succeeded",
+        "metadata": {"transaction_token": "0d4f1f0e-7f5e-4c9c-9a55-9f4f4c3f1b11"},
+    }
+    body = json.loads(stripe_standin.event("payment_intent.succeeded", intent))
+    body["created"] -= 3600
+    payload = json.dumps(body).encode()
+
+    response = post_webhook(payload)
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "ignored"
+
+
+def test_metadata_that_is_not_a_transaction_token_is_ignored(post_webhook, stripe_server):
+    intent = {
+        "id": "pi_other_shop",
+        "object": "payment_intent",
+        "amount": 100,
+        "currency": "cny",
+        "status": "succeeded",
+        "metadata": {"transaction_token": "order-123"},
+    }
+
+    response = post_webhook(stripe_standin.event("payment_intent.succeeded", intent))
+
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "ignored"
+
+
 @pytest.mark.parametrize(
     "body",
     [
