@@ -132,3 +132,45 @@ def p50_p95(latencies: list[float]) -> tuple[float, float]:
         return latencies[0] * 1000, latencies[0] * 1000
     cuts = statistics.quantiles(latencies, n=100)
     return cuts[49] * 1000, cuts[94] * 1000
+
+
+def _ticks(stat_line: str) -> int:
+    # /proc/<pid>/stat: the command may contain spaces, so split after its closing parenthesis;
+    # utime and stime are fields 14 and 15 (proc(5)).
+    fields = stat_line.rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _machine_busy_ticks() -> int:
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = values[:8]
+    return user + nice + system + irq + softirq + steal
+
+
+def cpu_snapshot(server_pgid: int, database: str) -> dict[str, float] | None:
+    """CPU seconds used so far by the server (gunicorn's process group), the PostgreSQL
+    backends of `database`, and the whole machine; None where /proc is unavailable."""
+    if not os.path.exists("/proc/stat"):
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0, "database": 0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                line = stat.read()
+            if os.getpgid(int(entry)) == server_pgid:
+                used["server"] += _ticks(line)
+            elif "(postgres)" in line:
+                with open(f"/proc/{entry}/cmdline") as cmdline:
+                    if f" {database} " in cmdline.read():
+                        used["database"] += _ticks(line)
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+    return {
+        "server": used["server"] / tick,
+        "database": used["database"] / tick,
+        "machine": _machine_busy_ticks() / tick,
+    }

@@ -37,13 +37,14 @@ import multiprocessing
 import os
 import platform
 import random
+import resource
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlparse, urlunparse
 
-from _serve import bench_env, manage, p50_p95, serve, stop
+from _serve import bench_env, cpu_snapshot, manage, p50_p95, serve, stop
 
 CART = "id quantity lines { id quantity } totalPrice { gross { amount currency } }"
 ERRORS = "errors { field code message }"
@@ -388,6 +389,7 @@ def main() -> None:
     broker_was_empty = broker is not None and queued_tasks(broker) == 0
     tasks_before = queued_tasks(broker) if broker else 0
 
+    database = urlparse(env["DATABASE_URL"]).path.lstrip("/")
     server = serve(env, args.port, args.workers, server_env)
     try:
         setup = {
@@ -397,10 +399,11 @@ def main() -> None:
             "villages": found["villages"],
             "gateway": args.gateway,
         }
+        # seed_catalog resets stock to the seed's figures while earlier runs' allocations stay.
+        top_up(env, variant_pks)
         setup["variants"] = check_variants(setup, setup["variants"])
         if len(setup["variants"]) < 2:
             raise SystemExit("fewer than two variants can be bought; see the messages above")
-        top_up(env, variant_pks)
         warm, _ = run_level(setup, 2, 8, None, seed=0)  # both workers, every code path
         if warm.failures:
             print(f"warm-up failures: {dict(warm.failures)}")
@@ -421,9 +424,13 @@ def main() -> None:
         details: list[str] = []
         for concurrency in levels:
             orders_before = top_up(env, variant_pks)
+            cpu_before = cpu_snapshot(server.pid, database)
+            clients_before = resource.getrusage(resource.RUSAGE_CHILDREN)
             result, elapsed = run_level(
                 setup, concurrency, args.orders, args.duration, seed=args.seed + concurrency
             )
+            clients_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu_after = cpu_snapshot(server.pid, database)
             orders_after = top_up(env, variant_pks)
             placed = len(result.flows)
             errors = sum(result.failures.values())
@@ -440,6 +447,22 @@ def main() -> None:
                 f"{name} {p50_p95([f[name] for f in result.flows])[1]:.0f}" for name in STEPS
             )
             details.append(f"concurrency {concurrency}: step p95 ms: {steps}")
+            if cpu_before and cpu_after:
+                clients = (clients_after.ru_utime + clients_after.ru_stime) - (
+                    clients_before.ru_utime + clients_before.ru_stime
+                )
+                used = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+                other = used["machine"] - used["server"] - used["database"] - clients
+                capacity = elapsed * (os.cpu_count() or 1)
+                details.append(
+                    f"  CPU share of the {os.cpu_count()} cores over {elapsed:.0f} s: "
+                    f"gunicorn {used['server'] / capacity:.0%}, "
+                    f"PostgreSQL {used['database'] / capacity:.0%}, "
+                    f"bench clients {clients / capacity:.0%}, "
+                    f"other processes {max(other, 0) / capacity:.0%}, "
+                    f"idle {max(capacity - used['machine'], 0) / capacity:.0%}; "
+                    f"gunicorn CPU per order {used['server'] / max(placed, 1) * 1000:.0f} ms"
+                )
             if orders_after - orders_before != placed:
                 details.append(
                     f"  MISMATCH: {orders_after - orders_before} new orders in the database, "
