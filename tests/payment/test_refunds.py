@@ -271,3 +271,22 @@ def test_stripe_refusing_a_refund_rolls_everything_back(stripe_server, stripe_or
 
     assert _codes(raised.value) == ["GATEWAY_ERROR"]
     assert not item.events.filter(type__startswith="refund").exists()
+
+
+def test_refund_that_fails_after_succeeding_returns_to_refundable(
+    stripe_server, stripe_order, staff, post_webhook
+):
+    """Stripe: a refund can fail after `succeeded` (e.g. the card was closed) and the money
+    returns to the balance; it then no longer counts as refunded."""
+    order, item = stripe_order
+    refund_order(order, Decimal("25.60"), user=staff)
+    (refund,) = stripe_server.refunds.values()
+    refund.update(status="failed", failure_reason="expired_or_canceled_card")
+
+    post_webhook(stripe_standin.event("refund.failed", refund))
+
+    item.refresh_from_db()
+    order.refresh_from_db()
+    assert item.refunded_value == 0
+    assert order.total_refunded_amount == 0
+    refund_order(order, Decimal("25.60"), user=staff)  # can be given back another way
