@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "backend.vendors",
     "backend.brand",
     "backend.search",
+    "backend.stations",
     "backend.storefront",
     "backend.graphql",
 ]

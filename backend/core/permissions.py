@@ -17,6 +17,7 @@ class Permission(models.TextChoices):
     MANAGE_CHANNELS = "channel.manage_channels", "Manage channels"
     MANAGE_STAFF = "account.manage_staff", "Manage staff"
     MANAGE_ORDERS = "order.manage_orders", "Manage orders"
+    MANAGE_STATIONS = "stations.manage_stations", "Manage stations"
 
     @property
     def codename(self) -> str:
