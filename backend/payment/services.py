@@ -70,15 +70,22 @@ class Coverage:
 
 
 def checkout_payment_coverage(checkout: Checkout) -> Coverage:
+    """`pay_at_station` holds when the checkout's latest pay-at-station transaction awaits
+    exactly the checkout's current total (a cart changed since must be initialised again)."""
     items = list(checkout.payment_transactions.order_by("created_at", "pk"))
     charged = sum((item.charged_value - item.refunded_value for item in items), ZERO)
+    station = [
+        item
+        for item in items
+        if item.gateway == Gateway.PAY_AT_STATION and item.charge_pending_value > 0
+    ]
+    pay_at_station = bool(station) and (
+        station[-1].charge_pending_value == checkout_total(checkout).gross.amount
+    )
     return Coverage(
         charged=charged,
         authorized=sum((item.authorized_value for item in items), ZERO),
-        pay_at_station=any(
-            item.gateway == Gateway.PAY_AT_STATION and item.charge_pending_value > 0
-            for item in items
-        ),
+        pay_at_station=pay_at_station,
         gateway=items[-1].gateway if items else "",
     )
 
@@ -362,6 +369,25 @@ def _amount(value, total: Decimal) -> Decimal:
     return amount
 
 
+def _supersede_station_payments(checkout: Checkout, *, user) -> None:
+    """A shopper who chose to pay at the station and then starts another payment no longer
+    owes the station anything: the pending amount is cancelled, so the order is not shown to
+    the station as cash to collect."""
+    pending = TransactionItem.objects.select_for_update().filter(
+        checkout=checkout, gateway=Gateway.PAY_AT_STATION, charge_pending_value__gt=0
+    )
+    for item in pending:
+        transactions.record_event(
+            item,
+            type=Type.CANCEL_SUCCESS,
+            amount=item.charge_pending_value,
+            currency=item.currency,
+            message=_("已改用其他方式付款"),
+            user=user,
+        )
+        transactions.recalculate(item)
+
+
 @db_transaction.atomic
 def initialize_transaction(
     *,
@@ -420,6 +446,7 @@ def initialize_transaction(
     coverage = checkout_payment_coverage(checkout)
     if coverage.charged + coverage.authorized >= total.amount:
         raise _error(_("此购物车已付清。"), PaymentErrorCode.CHECKOUT_ALREADY_PAID, "id")
+    _supersede_station_payments(checkout, user=user)
     token = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{checkout.pk}:{key}") if key else uuid.uuid4()
     item = TransactionItem.objects.create(
         token=token,

@@ -235,3 +235,30 @@ def _id(checkout) -> str:
     from tests.payment.conftest import checkout_id
 
     return checkout_id(checkout)
+
+
+def test_switching_from_pay_at_station_to_another_gateway_cancels_the_station_payment(
+    gql, checkout, place_order
+):
+    initialize(gql, checkout, "pay_at_station")
+
+    assert initialize(gql, checkout, "dummy")["errors"] == []
+
+    coverage = checkout_payment_coverage(checkout)
+    assert not coverage.pay_at_station
+    assert (coverage.charged, coverage.gateway) == (Decimal("25.60"), "dummy")
+    station = TransactionItem.objects.get(gateway="pay_at_station")
+    assert station.charge_pending_value == 0
+    order = place_order(checkout)
+    assert order.payment_gateway == "dummy"
+    assert not order.events.filter(type="payment_pending_at_station").exists()
+
+
+def test_pay_at_station_no_longer_covers_a_cart_changed_since(gql, checkout):
+    initialize(gql, checkout, "pay_at_station")
+
+    checkout.lines.update(quantity=3)
+
+    assert not checkout_payment_coverage(checkout).pay_at_station
+    assert initialize(gql, checkout, "pay_at_station")["errors"] == []
+    assert checkout_payment_coverage(checkout).pay_at_station
