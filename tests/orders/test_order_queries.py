@@ -170,21 +170,53 @@ def test_order_history_is_for_order_managers_only(shopper_gql, paid_order):
     assert body["errors"][0]["extensions"]["exception"]["code"] == "PERMISSION_DENIED"
 
 
-def test_order_by_token_is_the_guests_capability(gql, channel, stocked_variants):
-    guest_order = order_with_lines(channel=channel, lines=[(stocked_variants[0], 1)])
-    data = gql.query(
-        "query($t: UUID!) { orderByToken(token: $t) { number userEmail } }",
-        {"t": str(guest_order.pk)},
+BY_TOKEN = """
+query($t: UUID!) {
+  orderByToken(token: $t) {
+    number userEmail userPhone user { email }
+    shippingAddress { fullName phone cityArea townName streetAddress1 }
+    lines { productName quantity }
+  }
+}
+"""
+
+
+def test_order_by_token_shows_the_order_with_personal_data_masked(gql, channel, stocked_variants):
+    guest_order = order_with_lines(
+        channel=channel,
+        lines=[(stocked_variants[0], 1)],
+        user_email="wangxm@example.com",
+        user_phone="13912345678",
     )
-    assert data["orderByToken"] == {
-        "number": str(guest_order.number),
-        "userEmail": guest_order.user_email,
+    data = gql.query(BY_TOKEN, {"t": str(guest_order.pk)})["orderByToken"]
+    assert data["number"] == str(guest_order.number)
+    assert data["lines"] == [{"productName": guest_order.lines.get().product_name, "quantity": 1}]
+    assert data["userEmail"] == "w*****@example.com"
+    assert data["userPhone"] == "139****5678"
+    assert data["user"] is None
+    assert data["shippingAddress"] == {
+        "fullName": "王**",
+        "phone": "138****8000",
+        "cityArea": "灌云县",
+        "townName": "伊山镇",
+        "streetAddress1": "*******",
     }
-    missing = gql.query(
-        "query($t: UUID!) { orderByToken(token: $t) { number } }",
-        {"t": "00000000-0000-0000-0000-000000000000"},
-    )
+    # The stored address is untouched.
+    guest_order.shipping_address.refresh_from_db()
+    assert guest_order.shipping_address.full_name == "王小明"
+
+    missing = gql.query(BY_TOKEN, {"t": "00000000-0000-0000-0000-000000000000"})
     assert missing["orderByToken"] is None
+
+
+def test_order_by_token_shows_the_owner_and_managers_everything(
+    shopper_gql, manager_gql, paid_order
+):
+    for client in (shopper_gql, manager_gql):
+        data = client.query(BY_TOKEN, {"t": str(paid_order.pk)})["orderByToken"]
+        assert data["userEmail"] == paid_order.user_email
+        assert data["user"] == {"email": "shopper@example.com"}
+        assert data["shippingAddress"]["fullName"] == "王小明"
 
 
 def test_bad_order_id_is_a_typed_error(shopper_gql):

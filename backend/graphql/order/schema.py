@@ -116,4 +116,11 @@ class OrderQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_order_by_token(root, info, token):
-        return OrderModel.objects.filter(pk=token).first()
+        order = OrderModel.objects.filter(pk=token).first()
+        user = info.context.user
+        if order is not None and not (
+            can_manage_orders(user) or (user.is_authenticated and order.user_id == user.pk)
+        ):
+            # The token shows a guest their order; the personal data in it stays masked.
+            order._masked = True  # type: ignore[attr-defined]
+        return order

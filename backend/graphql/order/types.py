@@ -7,6 +7,7 @@ holds an order's UUID (its token, as in Saleor's `orderByToken`) that one order.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from decimal import Decimal
 
@@ -56,6 +57,39 @@ def _uuid(value) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def _masked(order: models.Order) -> bool:
+    """Set by `orderByToken` when the token holder is neither the owner nor an order manager:
+    the token shows the order, not the shopper's personal data (as Saleor obfuscates it)."""
+    return getattr(order, "_masked", False)
+
+
+def mask_text(value: str, keep_start: int = 1, keep_end: int = 0) -> str:
+    """王小明 → 王**; 13912345678 (keep 3 and 4) → 139****5678."""
+    if not value:
+        return value
+    if len(value) <= keep_start + keep_end:
+        return value[:1] + "*" * (len(value) - 1)
+    end = value[len(value) - keep_end :] if keep_end else ""
+    return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + end
+
+
+def mask_email(value: str) -> str:
+    local, _at, domain = value.partition("@")
+    return f"{mask_text(local)}@{domain}" if domain else mask_text(value)
+
+
+def mask_phone(value: str) -> str:
+    return mask_text(value, keep_start=len(value) - 8, keep_end=4) if len(value) > 8 else value
+
+
+def _masked_address(address):
+    masked = copy.copy(address)
+    masked.full_name = mask_text(address.full_name)
+    masked.phone = mask_phone(address.phone)
+    masked.street_address = mask_text(address.street_address, keep_start=0)
+    return masked
 
 
 class OrderEvent(DjangoObjectType):
@@ -368,15 +402,21 @@ class Order(DjangoObjectType):
 
     @staticmethod
     def resolve_user(root: models.Order, info):
-        return load(info, loaders.UserByOrderLoader, root.user_id) if root.user_id else None
+        if root.user_id is None or _masked(root):
+            return None
+        return load(info, loaders.UserByOrderLoader, root.user_id)
 
     @staticmethod
     def resolve_user_email(root: models.Order, info):
-        return root.user_email or None
+        if not root.user_email:
+            return None
+        return mask_email(root.user_email) if _masked(root) else root.user_email
 
     @staticmethod
     def resolve_user_phone(root: models.Order, info):
-        return root.user_phone or None
+        if not root.user_phone:
+            return None
+        return mask_phone(root.user_phone) if _masked(root) else root.user_phone
 
     @staticmethod
     def resolve_lines(root: models.Order, info):
@@ -404,13 +444,15 @@ class Order(DjangoObjectType):
     def resolve_shipping_address(root: models.Order, info):
         if root.shipping_address_id is None:
             return None
-        return load(info, loaders.ShippingAddressByOrderLoader, root.shipping_address_id)
+        address = load(info, loaders.ShippingAddressByOrderLoader, root.shipping_address_id)
+        return _masked_address(address) if address and _masked(root) else address
 
     @staticmethod
     def resolve_billing_address(root: models.Order, info):
         if root.billing_address_id is None:
             return None
-        return load(info, loaders.BillingAddressByOrderLoader, root.billing_address_id)
+        address = load(info, loaders.BillingAddressByOrderLoader, root.billing_address_id)
+        return _masked_address(address) if address and _masked(root) else address
 
     @staticmethod
     def resolve_shipping_method_name(root: models.Order, info):
