@@ -346,3 +346,41 @@ def test_orders_list_pages(manager_gql, many_orders):
     assert data["totalCount"] == 5
     assert data["pageInfo"]["hasNextPage"] is True
     assert len(data["edges"]) == 2
+
+
+def test_order_line_thumbnail_is_the_products_first_image(shopper_gql, paid_order):
+    from backend.catalog.models import ProductMedia, Thumbnail
+
+    line = paid_order.lines.order_by("sort_order").first()
+    media = ProductMedia.objects.create(
+        product=line.variant.product, image="products/rice.jpg", alt="大米"
+    )
+    Thumbnail.objects.create(
+        product_media=media, size=128, format="WEBP", image="thumbnails/rice-128.webp"
+    )
+    data = shopper_gql.query(
+        "query($id: ID!) { order(id: $id) { lines { thumbnail(size: 100, format: WEBP)"
+        " { url alt } } } }",
+        {"id": gid("Order", paid_order.pk)},
+    )
+    first, second = data["order"]["lines"]
+    assert first["thumbnail"]["url"].endswith("thumbnails/rice-128.webp")
+    assert first["thumbnail"]["alt"] == "大米"
+    assert second["thumbnail"] is None
+
+
+def test_history_and_fulfilment_nodes_follow_the_order_visibility(
+    client, shopper_gql, manager_gql, manager, paid_order
+):
+    event = services.add_note(paid_order, "内部备注", user=manager)
+    line = paid_order.lines.order_by("sort_order").first()
+    fulfillment = services.fulfill_order(paid_order, [(line, 1)], user=manager)
+    query = "query($id: ID!) { node(id: $id) { id } }"
+    event_id, fulfillment_id = gid("OrderEvent", event.pk), gid("Fulfillment", fulfillment.pk)
+
+    assert manager_gql.query(query, {"id": event_id})["node"] == {"id": event_id}
+    # The owner may see their shipments, not the staff's internal history.
+    assert shopper_gql.query(query, {"id": event_id})["node"] is None
+    assert shopper_gql.query(query, {"id": fulfillment_id})["node"] == {"id": fulfillment_id}
+    stranger = GraphQLClient(client, create_access_token(UserFactory()))
+    assert stranger.query(query, {"id": fulfillment_id})["node"] is None
