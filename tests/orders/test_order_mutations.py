@@ -372,3 +372,41 @@ def test_an_expired_token_cannot_cancel(client, manager, settings, paid_order):
     assert response.status_code == 401
     paid_order.refresh_from_db()
     assert paid_order.status == OrderStatus.UNFULFILLED
+
+
+@pytest.fixture
+def stripe_server(settings):
+    """The Stripe stand-in server of the payment tests, with Stripe switched on."""
+    from tests.payment import stripe_standin
+
+    server = stripe_standin.StripeStandIn().start()
+    settings.STRIPE_SECRET_KEY = stripe_standin.SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = stripe_standin.PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = stripe_standin.WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = server.url
+    yield server
+    server.stop()
+
+
+def test_order_refund_refused_by_the_gateway_is_a_payment_error(
+    manager_gql, channel, stocked_variants, stripe_server
+):
+    from backend.order.payments import update_charge_status
+    from backend.payment import transactions
+
+    order = order_with_lines(channel=channel, lines=[(stocked_variants[0], 1)], paid=False)
+    # A card payment whose PaymentIntent Stripe does not know: Stripe refuses the refund.
+    item = TransactionItem.objects.create(
+        gateway=Gateway.STRIPE, order=order, psp_reference="pi_unknown_to_stripe"
+    )
+    transactions.record_event(item, type="charge_success", amount=Decimal("12.80"))
+    transactions.recalculate(item)
+    update_charge_status(order)
+
+    data = manager_gql.query(REFUND, {"id": gid("Order", order.pk), "amount": "5.00"})
+
+    assert data["orderRefund"]["order"] is None
+    assert data["orderRefund"]["errors"][0]["code"] == "PAYMENT_ERROR"
+    assert data["orderRefund"]["errors"][0]["field"] == "amount"
+    order.refresh_from_db()
+    assert order.total_refunded_amount == Decimal("0.00")
