@@ -369,23 +369,35 @@ def _amount(value, total: Decimal) -> Decimal:
     return amount
 
 
-def _supersede_station_payments(checkout: Checkout, *, user) -> None:
-    """A shopper who chose to pay at the station and then starts another payment no longer
-    owes the station anything: the pending amount is cancelled, so the order is not shown to
-    the station as cash to collect."""
-    pending = TransactionItem.objects.select_for_update().filter(
-        checkout=checkout, gateway=Gateway.PAY_AT_STATION, charge_pending_value__gt=0
+def _supersede_open_payments(checkout: Checkout, *, user) -> None:
+    """A shopper who starts another payment (e.g. switches from card to Alipay, or from paying
+    at the station to paying online) must not be able to complete the earlier one as well:
+    a pending station payment is cancelled, and an online payment not yet made is withdrawn
+    at the provider. If the provider refuses (the shopper has just paid it), the webhook will
+    record that payment."""
+    items = TransactionItem.objects.select_for_update().filter(
+        checkout=checkout, charged_value=0, authorized_value=0
     )
-    for item in pending:
-        transactions.record_event(
-            item,
-            type=Type.CANCEL_SUCCESS,
-            amount=item.charge_pending_value,
-            currency=item.currency,
-            message=_("已改用其他方式付款"),
-            user=user,
-        )
-        transactions.recalculate(item)
+    for item in items:
+        if item.events.filter(type=Type.CANCEL_SUCCESS).exists():
+            continue
+        if item.gateway == Gateway.PAY_AT_STATION and item.charge_pending_value > 0:
+            transactions.record_event(
+                item,
+                type=Type.CANCEL_SUCCESS,
+                amount=item.charge_pending_value,
+                currency=item.currency,
+                message=_("已改用其他方式付款"),
+                user=user,
+            )
+            transactions.recalculate(item)
+        elif item.gateway == Gateway.STRIPE and item.psp_reference:
+            try:
+                result = gateway_of(item).cancel(item)
+            except GatewayError as error:
+                logger.warning("Earlier payment %s not withdrawn: %s", item.token, error)
+                continue
+            apply_gateway_result(item, result, user=user)
 
 
 @db_transaction.atomic
@@ -446,7 +458,7 @@ def initialize_transaction(
     coverage = checkout_payment_coverage(checkout)
     if coverage.charged + coverage.authorized >= total.amount:
         raise _error(_("此购物车已付清。"), PaymentErrorCode.CHECKOUT_ALREADY_PAID, "id")
-    _supersede_station_payments(checkout, user=user)
+    _supersede_open_payments(checkout, user=user)
     token = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{checkout.pk}:{key}") if key else uuid.uuid4()
     item = TransactionItem.objects.create(
         token=token,

@@ -183,6 +183,8 @@ class StripeStandIn:
         if parts[:2] == ["v1", "payment_intents"]:
             if method == "POST" and len(parts) == 2:
                 return self._create_intent(params)
+            if method == "POST" and len(parts) == 4 and parts[3] == "cancel":
+                return self._cancel_intent(parts[2], params)
             if method == "GET" and len(parts) == 3:
                 intent = self.intents.get(parts[2])
                 if intent is None:
@@ -219,6 +221,20 @@ class StripeStandIn:
             "status": "requires_payment_method",
         }
         self.intents[intent_id] = intent
+        return 200, json.loads(json.dumps(intent))
+
+    def _cancel_intent(self, intent_id: str, params: dict) -> tuple[int, dict]:
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            return 404, _error("invalid_request_error", f"No such payment_intent: '{intent_id}'")
+        if intent["status"] in ("succeeded", "canceled"):
+            return 400, _error(
+                "invalid_request_error",
+                "You cannot cancel this PaymentIntent because it has a status of "
+                f"{intent['status']}.",
+                code="payment_intent_unexpected_state",
+            )
+        intent.update(status="canceled", cancellation_reason=params.get("cancellation_reason"))
         return 200, json.loads(json.dumps(intent))
 
     def _create_refund(self, params: dict) -> tuple[int, dict]:

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from backend.payment.models import TransactionItem
 from backend.payment.services import checkout_payment_coverage, initialize_transaction
+from tests.payment import stripe_standin
 from tests.payment.conftest import initialize, process
 
 
@@ -158,3 +159,45 @@ def test_unreachable_stripe_is_a_gateway_error_and_writes_nothing(
 
     assert result["errors"][0]["code"] == "GATEWAY_ERROR"
     assert not TransactionItem.objects.exists()
+
+
+def test_switching_payment_method_withdraws_the_earlier_payment_intent(
+    gql, checkout, stripe_server
+):
+    card = initialize(gql, checkout, "stripe", data={"paymentMethodType": "card"})
+
+    alipay = initialize(gql, checkout, "stripe", data={"paymentMethodType": "alipay"})
+
+    assert alipay["errors"] == []
+    first = stripe_server.intents[card["transaction"]["pspReference"]]
+    assert first["status"] == "canceled"
+    (cancel,) = stripe_server.calls("POST", f"/v1/payment_intents/{first['id']}/cancel")
+    assert cancel.params == {"cancellation_reason": "abandoned"}
+    earlier = TransactionItem.objects.get(psp_reference=first["id"])
+    assert list(earlier.events.values_list("type", flat=True)) == [
+        "charge_request",
+        "cancel_success",
+    ]
+    assert stripe_server.intents[alipay["transaction"]["pspReference"]]["status"] == (
+        "requires_payment_method"
+    )
+
+
+def test_earlier_payment_intent_paid_meanwhile_is_not_lost(
+    gql, checkout, stripe_server, post_webhook
+):
+    """The shopper paid the first PaymentIntent just before starting a second one: Stripe
+    refuses to cancel it, the second payment still starts, and the first payment's webhook
+    records the money (so the checkout shows as overpaid rather than losing a payment)."""
+    card = initialize(gql, checkout, "stripe")
+    first_id = card["transaction"]["pspReference"]
+    paid = stripe_server.succeed(first_id)
+
+    second = initialize(gql, checkout, "stripe", data={"paymentMethodType": "alipay"})
+
+    assert second["errors"] == []
+    assert len(stripe_server.intents) == 2
+    assert stripe_server.intents[first_id]["status"] == "succeeded"
+    post_webhook(stripe_standin.event("payment_intent.succeeded", paid))
+    assert TransactionItem.objects.get(psp_reference=first_id).charged_value == Decimal("25.60")
+    assert checkout_payment_coverage(checkout).charged == Decimal("25.60")

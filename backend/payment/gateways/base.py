@@ -79,3 +79,7 @@ class PaymentGateway:
         self, transaction: TransactionItem, amount: Decimal, *, idempotency_key: str
     ) -> RefundResult:
         raise NotImplementedError
+
+    def cancel(self, transaction: TransactionItem) -> GatewayResult:
+        """Withdraw a payment the shopper has not completed, so it can no longer be paid."""
+        return GatewayResult()

@@ -200,6 +200,20 @@ class StripeGateway(PaymentGateway):
         intent = self.retrieve(transaction)
         return GatewayResult(events=events_from_intent(intent), psp_reference=intent["id"])
 
+    def cancel(self, transaction: TransactionItem) -> GatewayResult:
+        """https://docs.stripe.com/api/payment_intents/cancel: possible until it succeeded."""
+        if not transaction.psp_reference:
+            return GatewayResult()
+        try:
+            canceled = client().v1.payment_intents.cancel(
+                transaction.psp_reference,
+                params={"cancellation_reason": "abandoned"},
+                options={"idempotency_key": f"transaction-cancel-{transaction.token}"},
+            )
+        except stripe.StripeError as error:
+            raise GatewayError(str(error.user_message or error)) from error
+        return GatewayResult(events=events_from_intent(plain(canceled)))
+
     def refund(
         self, transaction: TransactionItem, amount: Decimal, *, idempotency_key: str
     ) -> RefundResult:
