@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "backend.brand",
     "backend.search",
     "backend.stations",
+    "backend.routing",
     "backend.storefront",
     "backend.graphql",
 ]
@@ -240,6 +241,13 @@ CHECKOUT_RESERVATION_MINUTES = int(os.environ.get("CHECKOUT_RESERVATION_MINUTES"
 # Minutes an unpaid order of an online gateway keeps its stock before it is cancelled.
 ORDER_UNPAID_EXPIRY_MINUTES = int(os.environ.get("ORDER_UNPAID_EXPIRY_MINUTES", "60"))
 MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "50"))
+
+# Routing (issue #4): county co-delivery vans leave the county centre at these local times
+# (Asia/Shanghai); minutes to prepare a parcel and per leg (county centre ↔ town station, town
+# station → village station, last mile); days an uncollected pickup waits before it returns.
+COUNTY_DISPATCH_RUNS = env_list("COUNTY_DISPATCH_RUNS", "10:00,15:00")
+ROUTING_LEG_MINUTES = {"prepare": 60, "trunk": 60, "village": 45, "last_mile": 60}
+PICKUP_RETURN_AFTER_DAYS = int(os.environ.get("PICKUP_RETURN_AFTER_DAYS", "7"))
 
 CATALOG_SEED_DIR = Path(os.environ.get("CATALOG_SEED_DIR", BASE_DIR / "catalog_seed"))
 
