@@ -21,6 +21,17 @@ def town_entry(data: dict, name: str) -> dict:
     return next(town for town in data["towns"] if town["name"] == name)
 
 
+def drop_stations_in(data: dict, codes: set[str]) -> None:
+    """stations.yaml without the stations in (and links to) the divisions of `codes`."""
+    data["stations"] = [
+        station
+        for station in data["stations"]
+        if station.get("town") not in codes and station.get("village") not in codes
+    ]
+    for station in data["stations"]:
+        station["serves"] = [code for code in station.get("serves", []) if code not in codes]
+
+
 def address_in(village: Village) -> Address:
     return Address.objects.create(
         full_name="王芳",
@@ -84,6 +95,7 @@ def test_dropped_villages_are_deleted_unless_an_address_uses_them(seed_copy, edi
         town["villages"] = [v for v in town["villages"] if v["name"] == "图河村"]
 
     edit_seed("county.yaml", drop_two)
+    edit_seed("stations.yaml", lambda d: drop_stations_in(d, {"320723108202", "320723108203"}))
     report = load_catalog_seed(path=seed_copy).as_dict()
 
     assert report["villages"]["deleted"] == 1
@@ -99,6 +111,7 @@ def test_dropped_town_is_kept_while_an_address_uses_one_of_its_villages(seed_cop
         data["towns"] = [t for t in data["towns"] if t["name"] not in ("白蚬乡", "图河镇")]
 
     edit_seed("county.yaml", drop_towns)
+    edit_seed("stations.yaml", lambda d: drop_stations_in(d, {"320723203", "320723108"}))
     report = load_catalog_seed(path=seed_copy).as_dict()
 
     assert report["towns"]["deleted"] == 1

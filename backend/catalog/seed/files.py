@@ -22,6 +22,7 @@ SINGLE_FILES = {
     "vendors": "vendors.yaml",
     "warehouses": "warehouses.yaml",
     "collections": "collections.yaml",
+    "stations": "stations.yaml",
 }
 PRODUCTS_DIR = "products"
 SCHEMA_DIR = "schema"

@@ -54,6 +54,7 @@ from backend.channel.models import Channel
 from backend.divisions.models import Town, TownKind, Village
 from backend.inventory.models import Stock, Warehouse
 from backend.search.indexing import reindex_products
+from backend.stations.seed import load_stations, prune_stations
 from backend.vendors.models import Vendor
 
 
@@ -141,12 +142,15 @@ class _Loader:
     def run(self) -> SeedReport:
         self.channels = self.load_channels()
         self.load_brand()
+        # Before the divisions: a station that left the file must not keep its village.
+        prune_stations(self.seed.records("stations"), report=self.report)
         self.load_divisions()
         self.categories, renamed_categories = self.load_categories()
         self.attributes = self.load_attributes()
         self.product_types = self.load_product_types()
         self.vendors, renamed_vendors = self.load_vendors()
         self.warehouses = self.load_warehouses()
+        self.load_stations()
         self.product_rows = self.load_products()
         self.variants = self.load_variants()
         self.load_attribute_assignments()
@@ -483,6 +487,10 @@ class _Loader:
             kind="warehouse_channels",
         )
         return warehouses
+
+    def load_stations(self) -> None:
+        """The three-tier station network of stations.yaml (see backend/stations/seed.py)."""
+        load_stations(self.seed.records("stations"), warehouses=self.warehouses, report=self.report)
 
     # Products and variants -------------------------------------------------------------------
 

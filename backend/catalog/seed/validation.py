@@ -25,6 +25,7 @@ from backend.catalog.media import ProductMediaError, inspect_image, read_upload
 from backend.catalog.seed.files import SCHEMA_DIR, SeedDocument, SeedFiles
 from backend.catalog.seed.issues import SeedIssue, key_path
 from backend.catalog.seed.values import dropdown_choices, money, value_specs
+from backend.stations.seed import station_seed_issues
 
 SCHEMA_FOR_KIND = {
     "county": "county.json",
@@ -35,6 +36,7 @@ SCHEMA_FOR_KIND = {
     "warehouses": "warehouses.json",
     "collections": "collections.json",
     "products": "products.json",
+    "stations": "stations.json",
 }
 
 
@@ -165,6 +167,7 @@ class _ReferenceCheck:
         self.check_warehouses()
         self.check_products()
         self.check_collections()
+        self.check_stations()
         return iter(self.found)
 
     def _duplicates(
@@ -564,6 +567,13 @@ class _ReferenceCheck:
                         [*parts, "products", product_index],
                         _("未知的商品“%(slug)s”（products/ 中没有）") % {"slug": slug},
                     )
+
+    def check_stations(self) -> None:
+        document = self.seed.documents["stations"]
+        for parts, reason in station_seed_issues(
+            document.data["stations"], towns=self.towns, warehouses=self.warehouses
+        ):
+            self.issue(document, parts, reason)
 
 
 def group_by_file(issues: list[SeedIssue]) -> dict[str, list[SeedIssue]]:
