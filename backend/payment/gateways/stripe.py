@@ -14,6 +14,7 @@ https://docs.stripe.com/payments/alipay, https://docs.stripe.com/payments/wechat
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -54,11 +55,25 @@ def from_minor_units(value: int | None, currency: str) -> Decimal:
     return quantize_fen(Decimal(value) / 100)
 
 
+# Connect and read timeouts (seconds) for Stripe's API: a shopper's request, and the web
+# worker serving it (GUNICORN_TIMEOUT, 30 s by default), must not wait on Stripe for longer.
+TIMEOUT = (5, 20)
+
+
+@functools.lru_cache(maxsize=4)
+def _client(api_key: str, api_base: str) -> stripe.StripeClient:
+    options: dict[str, Any] = {
+        "max_network_retries": 2,
+        "http_client": stripe.RequestsClient(timeout=TIMEOUT),
+    }
+    if api_base:
+        options["base_addresses"] = {"api": api_base}
+    return stripe.StripeClient(api_key, **options)
+
+
 def client() -> stripe.StripeClient:
-    options: dict[str, Any] = {"max_network_retries": 2}
-    if settings.STRIPE_API_BASE:
-        options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
-    return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
+    """One client (and connection pool) per key and address, built from the settings."""
+    return _client(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE)
 
 
 def plain(obj) -> dict[str, Any]:
