@@ -8,10 +8,21 @@ import uuid
 import pytest
 from django.contrib.auth.models import Permission as DjangoPermission
 from django.core.cache import cache
+from django.utils import translation
 
 from backend.account.jwt import create_access_token
 from backend.core.permissions import Permission
 from tests.factories import ChannelFactory, UserFactory, WarehouseFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Start each test in the site's default language: a request with another
+    Accept-Language leaves that language active in the thread (LocaleMiddleware activates it
+    and nothing deactivates it), which would leak into the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
