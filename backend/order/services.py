@@ -302,16 +302,29 @@ def fulfill_order(
     return fulfillment
 
 
-def _amount(value) -> Decimal:
+# Amount columns hold 12 digits with 2 decimals (backend/order/models.py).
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def parse_amount(value, *, field: str = "amount") -> Decimal:
+    """A money amount from the outside: a positive number of yuan with at most two decimals."""
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError) as error:
         raise ValidationError(
-            {"amount": ValidationError(_("金额无效。"), code=OrderErrorCode.INVALID)}
+            {field: ValidationError(_("金额无效。"), code=OrderErrorCode.INVALID)}
         ) from error
     if not amount.is_finite() or amount <= 0:
         raise ValidationError(
-            {"amount": ValidationError(_("金额必须大于零。"), code=OrderErrorCode.INVALID)}
+            {field: ValidationError(_("金额必须大于零。"), code=OrderErrorCode.INVALID)}
+        )
+    if amount > MAX_AMOUNT:
+        raise ValidationError(
+            {field: ValidationError(_("金额过大。"), code=OrderErrorCode.INVALID)}
+        )
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(
+            {field: ValidationError(_("金额最多两位小数。"), code=OrderErrorCode.INVALID)}
         )
     return quantize_fen(amount)
 
@@ -326,7 +339,7 @@ def refundable_amount(order: Order) -> Decimal:
 def grant_refund(order: Order, amount, reason: str = "", *, user) -> OrderGrantedRefund:
     """Record that staff decided to give money back (Saleor: orderGrantRefundCreate). The
     money moves when the refund is sent through the payment gateway (`orderRefund`)."""
-    value = _amount(amount)
+    value = parse_amount(amount)
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError(

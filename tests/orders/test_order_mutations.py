@@ -265,7 +265,14 @@ def test_order_grant_refund_create(manager_gql, manager, paid_order):
 
 
 @pytest.mark.parametrize(
-    ("amount", "code"), [("0", "INVALID"), ("-5", "INVALID"), ("64.01", "CANNOT_REFUND")]
+    ("amount", "code"),
+    [
+        ("0", "INVALID"),
+        ("-5", "INVALID"),
+        ("12.805", "INVALID"),
+        ("1e30", "INVALID"),
+        ("64.01", "CANNOT_REFUND"),
+    ],
 )
 def test_order_grant_refund_create_errors(manager_gql, paid_order, amount, code):
     data = manager_gql.query(GRANT, {"id": gid("Order", paid_order.pk), "amount": amount})
@@ -312,8 +319,9 @@ def test_order_refund_through_the_gateway(manager_gql, channel, stocked_variants
 
     too_much = manager_gql.query(REFUND, {"id": gid("Order", order.pk), "amount": "15.61"})
     assert too_much["orderRefund"]["errors"][0]["code"] == "CANNOT_REFUND"
-    bad = manager_gql.query(REFUND, {"id": gid("Order", order.pk), "amount": "-1"})
-    assert bad["orderRefund"]["errors"][0]["code"] == "INVALID"
+    for amount in ("-1", "0.001", "1e30"):
+        bad = manager_gql.query(REFUND, {"id": gid("Order", order.pk), "amount": amount})
+        assert bad["orderRefund"]["errors"][0]["code"] == "INVALID", amount
     order.refresh_from_db()
     assert order.total_refunded_amount == Decimal("10.00")
 

@@ -271,6 +271,7 @@ class OrderRefund(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, amount, reason=None):
         order = get_order(id)
+        amount = services.parse_amount(amount)
         try:
             payment_services.refund_order(
                 order, amount, user=info.context.user, reason=(reason or "").strip()
