@@ -227,10 +227,12 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 
 # Checkout and delivery (issue #3). Rates are tax-inclusive yuan; see docs/operator-guide.md.
 DELIVERY_PROVIDERS = [
+    "backend.checkout.station_delivery.StationPickup",
     "backend.checkout.delivery.CountyFlatRate",
     "backend.checkout.delivery.OutOfCountyExpress",
 ]
 DELIVERY_RATES = {
+    "station_pickup": os.environ.get("DELIVERY_STATION_PICKUP_RATE", "0.00"),
     "county_flat": os.environ.get("DELIVERY_COUNTY_FLAT_RATE", "5.00"),
     "county_free_over": os.environ.get("DELIVERY_COUNTY_FREE_OVER", "99.00"),
     "express_first_kg": os.environ.get("DELIVERY_EXPRESS_FIRST_KG", "12.00"),
