@@ -17,6 +17,8 @@ from backend.graphql.inventory.schema import InventoryQueries
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
+from backend.graphql.stations.mutations import StationMutations
+from backend.graphql.stations.schema import StationQueries
 
 
 class Query(
@@ -27,6 +29,7 @@ class Query(
     DivisionQueries,
     InventoryQueries,
     OrderQueries,
+    StationQueries,
     graphene.ObjectType,
 ):
     node = graphene.relay.Node.Field()
@@ -41,6 +44,7 @@ class Mutation(
     InventoryMutations,
     OrderMutations,
     PaymentMutations,
+    StationMutations,
     graphene.ObjectType,
 ):
     pass
