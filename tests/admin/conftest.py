@@ -103,7 +103,22 @@ def catalog(db) -> Catalog:
     )
     built.add_product()
     _add_order(channel)
+    _add_station(warehouse)
     return built
+
+
+def _add_station(warehouse: Warehouse) -> None:
+    """The county centre, for the station network's pages."""
+    from backend.stations.models import Station, StationLevel
+
+    Station.objects.create(
+        code="GY-C",
+        name="县级物流配送分拨中心",
+        level=StationLevel.COUNTY,
+        latitude=Decimal("34.284000"),
+        longitude=Decimal("119.255000"),
+        warehouse=warehouse,
+    )
 
 
 def _add_order(channel: Channel) -> None:
