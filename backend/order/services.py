@@ -51,6 +51,25 @@ FULFILLABLE = (OrderStatus.UNFULFILLED, OrderStatus.PARTIALLY_FULFILLED)
 PAY_AT_STATION = "pay_at_station"
 
 
+def clean_text(value: str | None, *, field: str, limit: int) -> str:
+    """Staff-typed text (notes, reasons, tracking numbers): trimmed, at most `limit`
+    characters, and without NUL characters, which PostgreSQL cannot store."""
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError(
+            {field: ValidationError(_("文本含有无效字符。"), code=OrderErrorCode.INVALID)}
+        )
+    if len(text) > limit:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("不能超过 %(limit)s 个字。") % {"limit": limit}, code=OrderErrorCode.INVALID
+                )
+            }
+        )
+    return text
+
+
 def line_gid(line: OrderLine) -> str:
     """The global ID an error names a line by (OrderError.orderLines)."""
     return to_global_id("OrderLine", str(line.pk))
@@ -146,19 +165,10 @@ def expire_order(order: Order) -> bool:
 @transaction.atomic
 def add_note(order: Order, message: str, *, user) -> OrderEvent:
     """A staff note on the order's history."""
-    text = (message or "").strip()
+    text = clean_text(message, field="message", limit=NOTE_MAX_LENGTH)
     if not text:
         raise ValidationError(
             {"message": ValidationError(_("备注不能为空。"), code=OrderErrorCode.REQUIRED)}
-        )
-    if len(text) > NOTE_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "message": ValidationError(
-                    _("备注不能超过 %(limit)s 个字。") % {"limit": NOTE_MAX_LENGTH},
-                    code=OrderErrorCode.INVALID,
-                )
-            }
         )
     locked = _lock(order)
     event = add_event(locked, OrderEvents.NOTE_ADDED, user=user, message=text)
@@ -237,11 +247,9 @@ def fulfill_order(
     """Ship quantities of an order's lines in one fulfilment: stock leaves the warehouses that
     hold it for the order, the lines count what has shipped and the order becomes partially
     fulfilled or fulfilled."""
-    tracking_number = (tracking_number or "").strip()
-    if len(tracking_number) > TRACKING_NUMBER_MAX_LENGTH:
-        raise ValidationError(
-            {"tracking_number": ValidationError(_("运单号过长。"), code=OrderErrorCode.INVALID)}
-        )
+    tracking_number = clean_text(
+        tracking_number, field="tracking_number", limit=TRACKING_NUMBER_MAX_LENGTH
+    )
     locked = _lock(order)
     quantities = _fulfilment_quantities(locked, lines)
     _check_fulfillable(locked, [line for line, _quantity in quantities])
@@ -340,16 +348,7 @@ def grant_refund(order: Order, amount, reason: str = "", *, user) -> OrderGrante
     """Record that staff decided to give money back (Saleor: orderGrantRefundCreate). The
     money moves when the refund is sent through the payment gateway (`orderRefund`)."""
     value = parse_amount(amount)
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {
-                "reason": ValidationError(
-                    _("退款原因不能超过 %(limit)s 个字。") % {"limit": REASON_MAX_LENGTH},
-                    code=OrderErrorCode.INVALID,
-                )
-            }
-        )
+    reason = clean_text(reason, field="reason", limit=REASON_MAX_LENGTH)
     locked = _lock(order)
     available = refundable_amount(locked)
     if value > available:

@@ -129,7 +129,9 @@ def test_order_note_add(manager_gql, manager, paid_order):
     assert payload["order"]["events"] == [{"type": "NOTE_ADDED", "message": "改约周六"}]
 
 
-@pytest.mark.parametrize(("message", "code"), [(" ", "REQUIRED"), ("长" * 1001, "INVALID")])
+@pytest.mark.parametrize(
+    ("message", "code"), [(" ", "REQUIRED"), ("长" * 1001, "INVALID"), ("a\x00b", "INVALID")]
+)
 def test_order_note_add_refuses_empty_and_long_notes(manager_gql, paid_order, message, code):
     data = manager_gql.query(NOTE, {"order": gid("Order", paid_order.pk), "message": message})
     assert data["orderNoteAdd"]["errors"][0]["field"] == "message"
@@ -214,11 +216,14 @@ def test_order_fulfill_error_codes(manager_gql, paid_order, channel, stocked_var
     error = _fulfill_error(manager_gql, paid_order, [{"orderLineId": foreign, "quantity": 1}])
     assert error["code"] == "NOT_FOUND"
 
-    long_tracking = {"trackingNumber": "x" * 256}
-    error = _fulfill_error(
-        manager_gql, paid_order, [{"orderLineId": line_id, "quantity": 1}], **long_tracking
-    )
-    assert (error["field"], error["code"]) == ("trackingNumber", "INVALID")
+    for tracking in ("x" * 256, "SF\x00"):
+        error = _fulfill_error(
+            manager_gql,
+            paid_order,
+            [{"orderLineId": line_id, "quantity": 1}],
+            trackingNumber=tracking,
+        )
+        assert (error["field"], error["code"]) == ("trackingNumber", "INVALID")
 
     assert not Fulfillment.objects.exists()
     assert sorted(Stock.objects.values_list("quantity", flat=True)) == [10, 10]
@@ -262,6 +267,16 @@ def test_order_grant_refund_create(manager_gql, manager, paid_order):
     }
     assert data["order"]["totalGrantedRefund"] == {"amount": 12.8}
     assert data["order"]["grantedRefunds"] == [{"amount": {"amount": 12.8}, "reason": "破损一件"}]
+
+
+def test_order_grant_refund_reason_is_checked(manager_gql, paid_order):
+    for reason in ("理" * 1001, "a\x00"):
+        data = manager_gql.query(
+            GRANT, {"id": gid("Order", paid_order.pk), "amount": "1", "reason": reason}
+        )
+        errors = data["orderGrantRefundCreate"]["errors"]
+        assert [(e["field"], e["code"]) for e in errors] == [("reason", "INVALID")]
+    assert not OrderGrantedRefund.objects.exists()
 
 
 @pytest.mark.parametrize(

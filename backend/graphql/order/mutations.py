@@ -272,10 +272,9 @@ class OrderRefund(BaseMutation):
     def perform_mutation(cls, root, info, id, amount, reason=None):
         order = get_order(id)
         amount = services.parse_amount(amount)
+        reason = services.clean_text(reason, field="reason", limit=services.REASON_MAX_LENGTH)
         try:
-            payment_services.refund_order(
-                order, amount, user=info.context.user, reason=(reason or "").strip()
-            )
+            payment_services.refund_order(order, amount, user=info.context.user, reason=reason)
         except ValidationError as error:
             raise _as_order_error(error) from error
         order.refresh_from_db()
