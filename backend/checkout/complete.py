@@ -184,6 +184,11 @@ def complete_checkout(token, *, user, customer_note: str = "") -> tuple[Order, b
         Reservation.objects.filter(checkout_line__checkout=checkout).delete()
         checkout.delete()
         _notify_placed(order)
+        if gateway == Gateway.PAY_AT_STATION:
+            # Paid on collection: the parcels are planned now (issue #4).
+            from backend.routing.services import queue_plan
+
+            queue_plan(order)
     return order, True
 
 

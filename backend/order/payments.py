@@ -52,4 +52,12 @@ def update_charge_status(order: Order, *, user=None) -> Order:
         order.pay_by = None
         order.save(update_fields=["pay_by"])
         queue_notification(order, "paid")
+        _queue_routing(order)
     return order
+
+
+def _queue_routing(order: Order) -> None:
+    # A paid order's parcels are planned through the station network (issue #4).
+    from backend.routing.services import queue_plan
+
+    queue_plan(order)

@@ -390,6 +390,57 @@ def _route(
         start = town if town is not None else centre
         if town is None:
             notes.append(_("仓库所在乡镇没有运营中的中转站，货物直接送到县级分拨中心。"))
+    route = route_from(
+        start=start,
+        destination=destination,
+        network=network,
+        ready_at=ordered_at + dt.timedelta(minutes=schedule.prepare_minutes),
+        schedule=schedule,
+        cold_chain=cold,
+        target=target,
+    )
+    if isinstance(route, str):
+        return route
+    notes.append(route.reason)
+    return Parcel(
+        warehouse_id=stock.warehouse_id,
+        lines=tuple(parcel_lines),
+        start_station=start.code,
+        destination_station=route.destination_station,
+        legs=route.legs,
+        ready_at=route.arrives_at,
+        promised_date=route.arrives_at.astimezone(ZoneInfo(schedule.zone)).date(),
+        needs_cold_chain=cold,
+        reason=" ".join(notes),
+    )
+
+
+@dataclass(frozen=True)
+class Route:
+    legs: tuple[PlannedLeg, ...]
+    destination_station: str | None  # None for express
+    arrives_at: dt.datetime  # at the pickup station, at the shopper's door, or with the courier
+    reason: str
+
+
+def route_from(
+    *,
+    start: StationNode,
+    destination: Destination,
+    network: Network,
+    ready_at: dt.datetime,
+    schedule: Schedule,
+    cold_chain: bool = False,
+    target: list[StationNode] | None = None,
+) -> Route | str:
+    """The legs from `start`, where the parcel is ready at `ready_at`, to the destination; or
+    the reason there are none. Also used to re-route a parcel already on its way."""
+    if target is None:
+        chain = _target_chain(destination, network)
+        if isinstance(chain, str):
+            return chain
+        target = chain
+    notes: list[str] = []
     # The stations the parcel passes through, in order.
     if start in target:
         path = target[target.index(start) :]
@@ -399,7 +450,7 @@ def _route(
             )
     else:
         path = [start, *target]
-    if cold:
+    if cold_chain:
         # The source is a cold-chain warehouse (`_choose_sources`); every station that holds
         # the parcel on its way must keep it cold too.
         warm = [s for s in path if not s.cold_chain]
@@ -407,7 +458,7 @@ def _route(
             return _("包裹需要冷链，但途经的站点 %(stations)s 不具备冷链能力，订单暂缓发货。") % {
                 "stations": "、".join(s.name or s.code for s in warm)
             }
-    ready = ordered_at + dt.timedelta(minutes=schedule.prepare_minutes)
+    ready = ready_at
     legs: list[PlannedLeg] = []
     for origin, to in itertools.pairwise(path):
         kind, departs, arrives = _timing(origin, to, ready, schedule)
@@ -423,16 +474,10 @@ def _route(
         legs.append(PlannedLeg(len(legs) + 1, LegKind.TO_COURIER, end.code, None, departs, departs))
         ready = departs
     notes.append(_legs_reason(path, destination))
-    local_ready = ready.astimezone(ZoneInfo(schedule.zone))
-    return Parcel(
-        warehouse_id=stock.warehouse_id,
-        lines=tuple(parcel_lines),
-        start_station=start.code,
-        destination_station=None if destination.kind == Delivery.EXPRESS else end.code,
+    return Route(
         legs=tuple(legs),
-        ready_at=ready,
-        promised_date=local_ready.date(),
-        needs_cold_chain=cold,
+        destination_station=None if destination.kind == Delivery.EXPRESS else end.code,
+        arrives_at=ready,
         reason=" ".join(notes),
     )
 
