@@ -317,6 +317,14 @@ def test_order_mark_as_paid(manager_gql, channel, stocked_variants):
     assert again["errors"][0]["code"] == "ALREADY_PAID"
 
 
+def test_order_mark_as_paid_checks_the_reference(manager_gql, channel, stocked_variants):
+    order = order_with_lines(channel=channel, lines=[(stocked_variants[0], 1)], paid=False)
+    data = manager_gql.query(MARK_PAID, {"id": gid("Order", order.pk), "ref": "R\x00"})
+    errors = data["orderMarkAsPaid"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("transactionReference", "INVALID")]
+    assert not TransactionItem.objects.exists()
+
+
 def test_order_mark_as_paid_refuses_a_cancelled_order(manager_gql, channel, stocked_variants):
     order = order_with_lines(channel=channel, lines=[(stocked_variants[0], 1)], paid=False)
     Order.objects.filter(pk=order.pk).update(status=OrderStatus.CANCELED)

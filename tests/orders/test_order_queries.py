@@ -325,6 +325,12 @@ def test_orders_filter_by_customer_and_search(manager_gql, many_orders):
     ]
 
 
+def test_orders_filters_ignore_nul_characters(manager_gql, many_orders):
+    orders, _channel = many_orders
+    assert _numbers(manager_gql, filter={"customer": "li@\x00exa"}) == [str(orders[1].number)]
+    assert len(_numbers(manager_gql, filter={"search": "\x00"})) == 5
+
+
 def test_orders_filter_by_channel(manager_gql, many_orders):
     orders, other_channel = many_orders
     numbers = _numbers(manager_gql, filter={"channels": [gid("Channel", other_channel.pk)]})

@@ -244,11 +244,12 @@ class OrderMarkAsPaid(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, transaction_reference=None):
         order = get_order(id)
+        reference = services.clean_text(
+            transaction_reference, field="transaction_reference", limit=512
+        )
         _check_open(order)
         try:
-            payment_services.mark_order_paid(
-                order, user=info.context.user, psp_reference=transaction_reference or ""
-            )
+            payment_services.mark_order_paid(order, user=info.context.user, psp_reference=reference)
         except ValidationError as error:
             raise _as_order_error(error) from error
         order.refresh_from_db()

@@ -46,6 +46,11 @@ def _day_end(day) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.max))
 
 
+def _text(value: str) -> str:
+    # PostgreSQL text cannot hold NUL characters; a search for one finds nothing anyway.
+    return value.replace("\x00", "").strip()
+
+
 def filter_orders(orders: QuerySet[OrderModel], filter: dict) -> QuerySet[OrderModel]:
     if filter.get("status"):
         orders = orders.filter(status__in=[getattr(s, "value", s) for s in filter["status"]])
@@ -55,7 +60,7 @@ def filter_orders(orders: QuerySet[OrderModel], filter: dict) -> QuerySet[OrderM
     if created.get("lte"):
         orders = orders.filter(created_at__lte=_day_end(created["lte"]))
     if filter.get("customer"):
-        text = filter["customer"].strip()
+        text = _text(filter["customer"])
         orders = orders.filter(
             Q(user_email__icontains=text)
             | Q(user_phone__icontains=text)
@@ -67,7 +72,7 @@ def filter_orders(orders: QuerySet[OrderModel], filter: dict) -> QuerySet[OrderM
             channel_id__in=decode_ids(filter["channels"], "Channel", field="channels")
         )
     if filter.get("search"):
-        text = filter["search"].strip().lstrip("#")
+        text = _text(filter["search"]).lstrip("#")
         condition = Q(user_email__icontains=text) | Q(user_phone__icontains=text)
         if text.isdigit() and len(text) < 19:
             condition |= Q(number=int(text))
