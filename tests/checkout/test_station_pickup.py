@@ -144,3 +144,25 @@ def test_order_placed_for_pickup_records_the_station(gql, channel, rice, network
 def test_promised_ready_date_follows_the_van_runs(ordered, ready):
     moment = dt.datetime.fromisoformat(ordered).replace(tzinfo=SHANGHAI)
     assert promised_ready_date(moment).isoformat() == ready
+
+
+def test_collection_points_and_method_details_in_the_api(gql, channel, rice, network):
+    checkout = checkout_with_address(gql, channel, rice)
+    query = """query($id: ID!) { checkout(id: $id) {
+        availableCollectionPoints { code distance }
+        shippingMethods { id readyDate distance collectionPoint { code } } } }"""
+    data = gql.query(query, {"id": checkout["id"]})["checkout"]
+    assert [p["code"] for p in data["availableCollectionPoints"]] == ["V1", "T1", "C", "T2"]
+    # The village's own station is listed first without a distance; the others by distance.
+    distances = [p["distance"] for p in data["availableCollectionPoints"]]
+    assert distances[0] is None
+    assert distances[1:] == sorted(distances[1:])
+    pickup = data["shippingMethods"][0]
+    assert pickup["collectionPoint"] == {"code": "V1"}
+    assert pickup["readyDate"] is not None
+    assert data["shippingMethods"][-1] == {
+        "id": "county-flat",
+        "readyDate": None,
+        "distance": None,
+        "collectionPoint": None,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import graphene
 from graphql_relay import to_global_id
 
@@ -39,6 +41,12 @@ class ShippingMethod(graphene.ObjectType):
     maximum_delivery_days = graphene.Int()
     type = graphene.String(description="`shipping` or `collection_point`.")
     active = graphene.Boolean(required=True)
+    collection_point = graphene.Field(
+        "backend.graphql.stations.types.Station",
+        description="For station pickup: the station where the order is collected.",
+    )
+    ready_date = graphene.Date(description="For station pickup: the promised ready date.")
+    distance = graphene.Float(description="For station pickup: km from the shopper's village.")
 
     @staticmethod
     def resolve_type(root: DeliveryMethod, info):
@@ -47,6 +55,21 @@ class ShippingMethod(graphene.ObjectType):
     @staticmethod
     def resolve_active(root: DeliveryMethod, info):
         return True
+
+    @staticmethod
+    def resolve_collection_point(root: DeliveryMethod, info):
+        from backend.checkout.station_delivery import station_for_method
+
+        return station_for_method(root.id)
+
+    @staticmethod
+    def resolve_ready_date(root: DeliveryMethod, info):
+        ready = root.metadata.get("ready_date")
+        return dt.date.fromisoformat(ready) if ready else None
+
+    @staticmethod
+    def resolve_distance(root: DeliveryMethod, info):
+        return root.metadata.get("distance_km")
 
 
 class CheckoutLine(graphene.ObjectType):
@@ -156,6 +179,11 @@ class Checkout(graphene.ObjectType):
         required=True,
         deprecation_reason="Use `shippingMethods`.",
     )
+    available_collection_points = graphene.List(
+        graphene.NonNull("backend.graphql.stations.types.Station"),
+        required=True,
+        description="Stations where this cart can be collected (网订店取), nearest first.",
+    )
     delivery_method = graphene.Field(ShippingMethod)
     shipping_method = graphene.Field(ShippingMethod)
     available_payment_gateways = graphene.List(
@@ -209,6 +237,26 @@ class Checkout(graphene.ObjectType):
         return checkout_info(root).delivery_methods()
 
     resolve_available_shipping_methods = resolve_shipping_methods
+
+    @staticmethod
+    def resolve_available_collection_points(root: CheckoutModel, info):
+        from backend.checkout.delivery import DeliveryKind
+        from backend.stations.models import Station
+
+        methods = [
+            m
+            for m in checkout_info(root).delivery_methods()
+            if m.kind == DeliveryKind.COLLECTION_POINT
+        ]
+        codes = [m.metadata["station_code"] for m in methods]
+        stations = {s.code: s for s in Station.objects.filter(code__in=codes)}
+        points = []
+        for method in methods:
+            station = stations.get(method.metadata["station_code"])
+            if station is not None:
+                station.distance_km = method.metadata.get("distance_km")
+                points.append(station)
+        return points
 
     @staticmethod
     def resolve_delivery_method(root: CheckoutModel, info):
