@@ -14,6 +14,7 @@ from backend.checkout import models as checkout_models
 from backend.divisions import models as divisions
 from backend.inventory.models import Stock, Warehouse
 from backend.order import models as order_models
+from backend.stations import models as station_models
 from backend.vendors.models import Vendor, VendorKind
 
 
@@ -278,3 +279,33 @@ class CheckoutLineFactory(factory.django.DjangoModelFactory):
     checkout = factory.SubFactory(CheckoutFactory)
     variant = factory.SubFactory(ProductVariantFactory)
     quantity = 1
+
+
+class StationFactory(factory.django.DjangoModelFactory):
+    """A village station (pass level/town/village for others); serves its own village."""
+
+    class Meta:
+        model = station_models.Station
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"T-V-{n}")
+    name = factory.Sequence(lambda n: f"第{n}村电商服务站")
+    level = station_models.StationLevel.VILLAGE
+    village = factory.SubFactory(VillageFactory)
+    town = factory.LazyAttribute(lambda o: o.village.town if o.village else None)
+    latitude = Decimal("34.284000")
+    longitude = Decimal("119.255000")
+    capabilities = factory.LazyFunction(
+        lambda: [
+            station_models.StationCapability.PICKUP,
+            station_models.StationCapability.HOME_DELIVERY,
+        ]
+    )
+    daily_parcel_capacity = 100
+
+    @factory.post_generation
+    def served_villages(self, create, extracted, **kwargs):
+        if not create:
+            return
+        villages = extracted if extracted is not None else ([self.village] if self.village else [])
+        self.served_villages.set(villages)
