@@ -228,7 +228,7 @@ LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 # Checkout and delivery (issue #3). Rates are tax-inclusive yuan; see docs/operator-guide.md.
 DELIVERY_PROVIDERS = [
     "backend.checkout.station_delivery.StationPickup",
-    "backend.checkout.delivery.CountyFlatRate",
+    "backend.checkout.station_delivery.StationHomeDelivery",
     "backend.checkout.delivery.OutOfCountyExpress",
 ]
 DELIVERY_RATES = {

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from backend.checkout.delivery import DeliveryContext, DeliveryKind, DeliveryMethod
+from backend.checkout.delivery import CountyFlatRate, DeliveryContext, DeliveryKind, DeliveryMethod
 from backend.core.money import Money
 from backend.routing.planner import Schedule
 from backend.stations.models import Station, StationCapability, StationLevel, StationStatus
@@ -131,3 +131,56 @@ def station_for_method(method_id: str) -> Station | None:
     if not method_id.startswith(PREFIX):
         return None
     return Station.objects.filter(code=method_id.removeprefix(PREFIX)).first()
+
+
+class StationHomeDelivery(CountyFlatRate):
+    """Home delivery in the county (网订到家) at the county flat rate, done on the last mile by
+    the station serving the shopper's village (or the town's station when no village station
+    delivers). With a station network configured, a village that no active station can
+    deliver to is not offered home delivery; without any network (a county that has not
+    loaded its stations yet) the flat rate is offered as is."""
+
+    def methods(self, context: DeliveryContext) -> list[DeliveryMethod]:
+        offered = super().methods(context)
+        if not offered or not Station.objects.exists():
+            return offered
+        station = last_mile_station(context.address)
+        if station is None:
+            return []
+        method = offered[0]
+        return [
+            DeliveryMethod(
+                id=method.id,
+                name=method.name,
+                price=method.price,
+                kind=method.kind,
+                description=_("由%(station)s送货上门，预计 %(date)s 送达")
+                % {"station": station.name, "date": promised_ready_date().strftime("%m-%d")},
+                minimum_delivery_days=method.minimum_delivery_days,
+                maximum_delivery_days=method.maximum_delivery_days,
+                metadata={
+                    "station_code": station.code,
+                    "ready_date": promised_ready_date().isoformat(),
+                },
+            )
+        ]
+
+
+def last_mile_station(address) -> Station | None:
+    """The active station that delivers to the address's village: a station serving the
+    village with home delivery, else the town's station if it delivers."""
+    if address is None or address.village_id is None:
+        return None
+    for candidate in stations_for_village(address.village):
+        if StationCapability.HOME_DELIVERY in (candidate.capabilities or []):
+            return candidate
+    return (
+        Station.objects.filter(
+            level=StationLevel.TOWN,
+            town_id=address.town_id,
+            status=StationStatus.ACTIVE,
+            capabilities__contains=[StationCapability.HOME_DELIVERY],
+        )
+        .order_by("code")
+        .first()
+    )

@@ -160,9 +160,29 @@ def test_collection_points_and_method_details_in_the_api(gql, channel, rice, net
     pickup = data["shippingMethods"][0]
     assert pickup["collectionPoint"] == {"code": "V1"}
     assert pickup["readyDate"] is not None
-    assert data["shippingMethods"][-1] == {
-        "id": "county-flat",
-        "readyDate": None,
-        "distance": None,
-        "collectionPoint": None,
-    }
+    home = data["shippingMethods"][-1]
+    assert (home["id"], home["collectionPoint"], home["distance"]) == ("county-flat", None, None)
+    assert home["readyDate"] == pickup["readyDate"]
+
+
+def test_home_delivery_names_the_last_mile_station(gql, channel, rice, network):
+    checkout = checkout_with_address(gql, channel, rice)
+    query = "query($id: ID!) { checkout(id: $id) { shippingMethods { id description } } }"
+    methods = gql.query(query, {"id": checkout["id"]})["checkout"]["shippingMethods"]
+    home = next(m for m in methods if m["id"] == "county-flat")
+    assert "站点V1" in home["description"]
+
+
+def test_home_delivery_falls_back_to_the_town_station_or_is_not_offered(
+    gql, channel, rice, network
+):
+    network["own"].capabilities = ["pickup"]
+    network["own"].save()
+    checkout = checkout_with_address(gql, channel, rice)
+    query = "query($id: ID!) { checkout(id: $id) { shippingMethods { id description } } }"
+    methods = gql.query(query, {"id": checkout["id"]})["checkout"]["shippingMethods"]
+    assert "站点T1" in next(m for m in methods if m["id"] == "county-flat")["description"]
+    network["town"].capabilities = ["pickup"]
+    network["town"].save()
+    methods = gql.query(query, {"id": checkout["id"]})["checkout"]["shippingMethods"]
+    assert "county-flat" not in [m["id"] for m in methods]
