@@ -189,7 +189,6 @@ def test_bad_station_records_are_reported_and_nothing_is_written(seed_copy, chan
 
     found = [(issue.file, issue.path, issue.reason) for issue in raised.value.issues]
     assert any(
-        file == "stations.yaml" and place == where and reason in text
-        for file, place, text in found
+        file == "stations.yaml" and place == where and reason in text for file, place, text in found
     ), found
     assert not Station.objects.exists()
