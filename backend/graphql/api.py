@@ -17,6 +17,7 @@ from backend.graphql.inventory.schema import InventoryQueries
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
+from backend.graphql.routing.schema import RoutingQueries
 from backend.graphql.stations.mutations import StationMutations
 from backend.graphql.stations.schema import StationQueries
 
@@ -29,6 +30,7 @@ class Query(
     DivisionQueries,
     InventoryQueries,
     OrderQueries,
+    RoutingQueries,
     StationQueries,
     graphene.ObjectType,
 ):

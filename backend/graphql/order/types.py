@@ -35,6 +35,8 @@ from backend.graphql.order.enums import (
     OrderStatusEnum,
 )
 from backend.graphql.payment.types import TransactionItem
+from backend.graphql.routing.dataloaders import ShipmentsByOrderIdLoader
+from backend.graphql.routing.types import Shipment
 from backend.order import models
 from backend.order.selectors import can_manage_orders, orders_visible_to
 
@@ -360,6 +362,11 @@ class Order(DjangoObjectType):
     pay_by = graphene.DateTime(description="Unpaid online orders are closed after this.")
     weight = graphene.Field(Weight)
     customer_note = graphene.String(required=True)
+    shipments = graphene.List(
+        graphene.NonNull(Shipment),
+        required=True,
+        description="The order's parcels through the station network (issue #4).",
+    )
 
     class Meta:
         model = models.Order
@@ -501,6 +508,10 @@ class Order(DjangoObjectType):
     @staticmethod
     def resolve_weight(root: models.Order, info):
         return Weight.from_grams(root.weight_grams)
+
+    @staticmethod
+    def resolve_shipments(root: models.Order, info):
+        return load(info, ShipmentsByOrderIdLoader, root.pk)
 
     @classmethod
     def get_node(cls, info, id):
