@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "backend.search",
     "backend.stations",
     "backend.routing",
+    "backend.stationdesk",
     "backend.storefront",
     "backend.graphql",
 ]
@@ -189,6 +190,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.order.tasks.expire_unpaid_orders",
         "schedule": 300.0,
     },
+    # Station desk (issue #4): remind shoppers of uncollected parcels, return them after
+    # PICKUP_RETURN_AFTER_DAYS.
+    "remind-uncollected-parcels": {
+        "task": "backend.stationdesk.tasks.remind_uncollected_parcels",
+        "schedule": 900.0,
+    },
+    "return-uncollected-parcels": {
+        "task": "backend.stationdesk.tasks.return_uncollected_parcels",
+        "schedule": 3600.0,
+    },
 }
 
 # GraphQL API.
@@ -250,6 +261,10 @@ MAX_CHECKOUT_LINE_QUANTITY = int(os.environ.get("MAX_CHECKOUT_LINE_QUANTITY", "5
 COUNTY_DISPATCH_RUNS = env_list("COUNTY_DISPATCH_RUNS", "10:00,15:00")
 ROUTING_LEG_MINUTES = {"prepare": 60, "trunk": 60, "village": 45, "last_mile": 60}
 PICKUP_RETURN_AFTER_DAYS = int(os.environ.get("PICKUP_RETURN_AFTER_DAYS", "7"))
+# Station desk: wrong pickup codes allowed per parcel in any hour (issue #4 "e.g. 5 tries per
+# parcel per hour"); hours after arrival when the shopper is reminded, once.
+PICKUP_MAX_WRONG_CODES_PER_HOUR = int(os.environ.get("PICKUP_MAX_WRONG_CODES_PER_HOUR", "5"))
+PARCEL_REMINDER_HOURS = int(os.environ.get("PARCEL_REMINDER_HOURS", "48"))
 
 CATALOG_SEED_DIR = Path(os.environ.get("CATALOG_SEED_DIR", BASE_DIR / "catalog_seed"))
 
