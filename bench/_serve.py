@@ -134,11 +134,13 @@ def p50_p95(latencies: list[float]) -> tuple[float, float]:
     return cuts[49] * 1000, cuts[94] * 1000
 
 
-def _ticks(stat_line: str) -> int:
+def _ticks(stat_line: str, *, children: bool = False) -> int:
     # /proc/<pid>/stat: the command may contain spaces, so split after its closing parenthesis;
-    # utime and stime are fields 14 and 15 (proc(5)).
+    # utime, stime, cutime and cstime are fields 14 to 17 (proc(5)); the last two count the
+    # children the process has reaped.
     fields = stat_line.rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
+    own = int(fields[11]) + int(fields[12])
+    return own + int(fields[13]) + int(fields[14]) if children else own
 
 
 def _machine_busy_ticks() -> int:
@@ -148,13 +150,14 @@ def _machine_busy_ticks() -> int:
     return user + nice + system + irq + softirq + steal
 
 
-def cpu_snapshot(server_pgid: int, database: str) -> dict[str, float] | None:
-    """CPU seconds used so far by the server (gunicorn's process group), the PostgreSQL
-    backends of `database`, and the whole machine; None where /proc is unavailable."""
+def cpu_snapshot(server_pgid: int, database: str) -> dict | None:
+    """CPU seconds used so far by each gunicorn process (its process group) and each PostgreSQL
+    backend of `database`, and by the whole machine; None where /proc is unavailable. Compare
+    two snapshots with `cpu_used`."""
     if not os.path.exists("/proc/stat"):
         return None
     tick = os.sysconf("SC_CLK_TCK")
-    used = {"server": 0, "database": 0}
+    snapshot: dict = {"server": {}, "database": {}, "machine": _machine_busy_ticks() / tick}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -162,15 +165,28 @@ def cpu_snapshot(server_pgid: int, database: str) -> dict[str, float] | None:
             with open(f"/proc/{entry}/stat") as stat:
                 line = stat.read()
             if os.getpgid(int(entry)) == server_pgid:
-                used["server"] += _ticks(line)
+                # The master counts the workers it reaped (recycled after max_requests).
+                master = int(entry) == server_pgid
+                snapshot["server"][entry] = _ticks(line, children=master) / tick
             elif "(postgres)" in line:
                 with open(f"/proc/{entry}/cmdline") as cmdline:
                     if f" {database} " in cmdline.read():
-                        used["database"] += _ticks(line)
+                        snapshot["database"][entry] = _ticks(line) / tick
         except (OSError, IndexError, ValueError):
             continue  # the process ended meanwhile
-    return {
-        "server": used["server"] / tick,
-        "database": used["database"] / tick,
-        "machine": _machine_busy_ticks() / tick,
-    }
+    return snapshot
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds between two snapshots. A gunicorn worker that ended in between is counted
+    through the master's reaped-children time, less what it had used before; a PostgreSQL
+    backend that ended is not counted (its figures are gone)."""
+    used = {"machine": after["machine"] - before["machine"]}
+    for role in ("server", "database"):
+        used[role] = sum(
+            seconds - before[role].get(pid, 0.0) for pid, seconds in after[role].items()
+        )
+    used["server"] -= sum(
+        seconds for pid, seconds in before["server"].items() if pid not in after["server"]
+    )
+    return used

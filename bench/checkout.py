@@ -44,7 +44,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlparse, urlunparse
 
-from _serve import bench_env, cpu_snapshot, manage, p50_p95, serve, stop
+from _serve import bench_env, cpu_snapshot, cpu_used, manage, p50_p95, serve, stop
 
 CART = "id quantity lines { id quantity } totalPrice { gross { amount currency } }"
 ERRORS = "errors { field code message }"
@@ -451,7 +451,7 @@ def main() -> None:
                 clients = (clients_after.ru_utime + clients_after.ru_stime) - (
                     clients_before.ru_utime + clients_before.ru_stime
                 )
-                used = {k: cpu_after[k] - cpu_before[k] for k in cpu_after}
+                used = cpu_used(cpu_before, cpu_after)
                 other = used["machine"] - used["server"] - used["database"] - clients
                 capacity = elapsed * (os.cpu_count() or 1)
                 details.append(
