@@ -33,6 +33,7 @@ def _required_reason(reason: str) -> str:
 
 
 def _set_status(*, station: Station, status: str, reason: str, actor, action: str) -> Station:
+    status = StationStatus(status).value  # a plain string, as a row read back holds
     locked = Station.objects.select_for_update().get(pk=station.pk)
     old_status = locked.status
     before = {"status": old_status, "status_reason": locked.status_reason}

@@ -101,7 +101,7 @@ class Station(DjangoObjectType):
 
     @classmethod
     def get_queryset(cls, queryset, info):
-        return queryset & stations_visible_to(info.context.user)
+        return queryset.all() & stations_visible_to(info.context.user)
 
     @staticmethod
     def resolve_parent(root: StationModel, info):
