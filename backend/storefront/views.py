@@ -1,62 +1,420 @@
-"""Shopper pages. The foundation serves the catalog's front page; the full storefront
-(product pages, cart, checkout) grows on it in later issues."""
+"""Shopper pages: home, listings (category, collection, all products, search), product page,
+a minimal cart, the brand's static pages, robots.txt.
+
+Views are thin: reads come from `backend.storefront.selectors` (on the catalog's visibility
+rules and pricing), cart changes from the checkout services. Home and listings hand the
+template lazy objects whose queries run only when a `{% cache %}` fragment keyed on the catalog
+version misses, so a warm page costs no SQL.
+"""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
-from django.shortcuts import render
+import hashlib
+from functools import cached_property
+from urllib.parse import urlencode
 
-from backend.brand.models import PublicBrand
-from backend.catalog.models import Category, ProductMedia, ProductVariantChannelListing
-from backend.catalog.pricing import product_pricing
-from backend.catalog.selectors import visible_products
-from backend.catalog.thumbnails import pick_thumbnail
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from backend.catalog.cache import catalog_version
+from backend.catalog.models import Category, Collection
+from backend.catalog.selectors import category_and_descendant_ids
 from backend.channel.models import Channel
+from backend.checkout.calculations import load_checkout_info
+from backend.checkout.lines import checkout_problems
+from backend.search.backends.base import get_search_backend
+from backend.storefront import selectors
+from backend.storefront.cart import (
+    add_to_cart,
+    parse_quantity,
+    session_checkout,
+    set_line_quantity,
+)
+from backend.storefront.filters import (
+    apply_listing_query,
+    facet_values,
+    parse_listing_query,
+    sort_choices,
+)
+from backend.storefront.pages import load_page, page_links
+from backend.storefront.security import with_csp
 
-HOME_PRODUCTS = 24
+PAGE_SIZE = 24
+HOME_PRODUCTS = 8
+FEATURED_COLLECTIONS = 2
+FEATURED_PRODUCTS = 4
+MAX_QUERY_LENGTH = 100
+PRODUCT_CACHE_SECONDS = 300
 
 
-def _default_channel(brand: PublicBrand | None) -> Channel | None:
-    if brand is not None and brand.channel_id:
-        return brand.channel
-    return Channel.objects.filter(is_active=True).order_by("pk").first()
+def _base_context(request, *, canonical: str | None = None) -> dict:
+    site = selectors.current_site()
+    return {
+        "brand": site.brand,
+        "channel": site.channel,
+        "catalog_version": catalog_version(),
+        "canonical_url": request.build_absolute_uri(canonical or request.path),
+        "page_links": page_links(),
+    }
 
 
-def home(request):
-    brand = PublicBrand.objects.filter(is_active=True).select_related("channel").first()
-    channel = _default_channel(brand)
-    products = (
-        visible_products(channel=channel, user=None)
-        .select_related("product_type", "category")
-        .prefetch_related(
-            Prefetch(
-                "media",
-                queryset=ProductMedia.objects.prefetch_related("thumbnails"),
-            ),
-            Prefetch(
-                "variants__channel_listings",
-                queryset=ProductVariantChannelListing.objects.filter(channel=channel),
-            ),
-        )
-        .order_by("-created_at", "pk")[:HOME_PRODUCTS]
-    )
-    cards = []
-    for product in products:
-        listings = [
-            listing
-            for variant in product.variants.all()
-            for listing in variant.channel_listings.all()
+class HomeContent:
+    """What the home page shows, computed only on a cache miss of its fragment."""
+
+    def __init__(self, channel: Channel | None):
+        self.channel = channel
+
+    @cached_property
+    def new_products(self):
+        return selectors.new_products(self.channel, HOME_PRODUCTS) if self.channel else []
+
+    @cached_property
+    def best_sellers(self):
+        return selectors.best_selling_products(self.channel, HOME_PRODUCTS) if self.channel else []
+
+    @cached_property
+    def collections(self) -> list[Collection]:
+        return list(selectors.shop_collections(self.channel))
+
+    @cached_property
+    def featured(self):
+        if self.channel is None:
+            return []
+        return [
+            (collection, selectors.collection_products(collection, self.channel, FEATURED_PRODUCTS))
+            for collection in self.collections[:FEATURED_COLLECTIONS]
         ]
-        pricing = product_pricing(listings, product.product_type.tax_rate)
-        media = next((m for m in product.media.all() if m.image), None)
-        thumbnail = None
-        if media is not None:
-            chosen = pick_thumbnail(list(media.thumbnails.all()), 256, "WEBP")
-            thumbnail = (chosen or media).image.url
-        cards.append({"product": product, "pricing": pricing, "thumbnail": thumbnail})
-    categories = Category.objects.filter(parent__isnull=True)
-    return render(
-        request,
-        "storefront/home.html",
-        {"brand": brand, "channel": channel, "cards": cards, "categories": categories},
+
+    @cached_property
+    def categories(self):
+        return list(selectors.top_categories())
+
+    @cached_property
+    def tourism_category(self):
+        return selectors.tourism_category(self.channel)
+
+    @cached_property
+    def zone_query(self) -> str:
+        """The query string of the all-products listing filtered to the weak villages' towns."""
+        origins = selectors.weak_village_origins()
+        if not origins:
+            return ""
+        return urlencode([(selectors.ORIGIN_ATTRIBUTE, value.slug) for value in origins])
+
+
+@require_GET
+@with_csp
+def home(request):
+    context = _base_context(request, canonical=reverse("storefront:home"))
+    context["home"] = HomeContent(context["channel"])
+    return render(request, "storefront/home.html", context)
+
+
+class Listing:
+    """A filtered, sorted, paginated product list; queries run when the template asks."""
+
+    def __init__(self, request, products: QuerySet, channel: Channel, *, search: str = ""):
+        self.params = request.GET
+        self.products = products
+        self.channel = channel
+        self.search = search
+
+    @cached_property
+    def facets(self):
+        return facet_values(self.products)
+
+    @cached_property
+    def query(self):
+        return parse_listing_query(self.params, self.facets, searching=bool(self.search))
+
+    @cached_property
+    def sort_choices(self):
+        return sort_choices(searching=bool(self.search))
+
+    @cached_property
+    def page(self) -> Page:
+        ordered = apply_listing_query(
+            selectors.with_card_data(self.products, self.channel), self.query, self.channel
+        )
+        return Paginator(ordered, PAGE_SIZE).get_page(self.params.get("page"))
+
+    @cached_property
+    def cards(self):
+        return selectors.cards(self.page.object_list)
+
+    @property
+    def cache_key(self) -> str:
+        # Only the parameters a listing reads make a different fragment.
+        items = sorted((k, v) for k, values in self.params.lists() for v in values[:20])
+        return hashlib.sha256(repr(items[:60]).encode()).hexdigest()
+
+
+def _render_listing(request, *, template_context: dict, products: QuerySet, search: str = ""):
+    context = template_context
+    channel = context["channel"]
+    context["listing"] = (
+        Listing(request, products, channel, search=search) if channel is not None else None
     )
+    context["max_query_length"] = MAX_QUERY_LENGTH
+    return render(request, "storefront/listing.html", context)
+
+
+def _listing_canonical(request, path: str) -> str:
+    page = request.GET.get("page", "")
+    return f"{path}?page={page}" if page.isdigit() and page != "1" else path
+
+
+@require_GET
+@with_csp
+def category(request, slug: str):
+    category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
+    path = reverse("storefront:category", args=[category.slug])
+    context = _base_context(request, canonical=_listing_canonical(request, path))
+    products = selectors.listed_products(context["channel"]).filter(
+        category_id__in=category_and_descendant_ids([category.pk])
+    )
+    context.update(
+        heading=category.name,
+        title=category.seo_title or category.name,
+        description=category.seo_description or _plain_description(category.description),
+        category=category,
+        subcategories=list(category.children.all()),
+    )
+    return _render_listing(request, template_context=context, products=products)
+
+
+@require_GET
+@with_csp
+def collection(request, slug: str):
+    site = selectors.current_site()
+    collection = get_object_or_404(selectors.shop_collections(site.channel), slug=slug)
+    path = reverse("storefront:collection", args=[collection.slug])
+    context = _base_context(request, canonical=_listing_canonical(request, path))
+    products = selectors.listed_products(context["channel"]).filter(
+        collectionproduct__collection=collection
+    )
+    context.update(
+        heading=collection.name,
+        title=collection.seo_title or collection.name,
+        description=collection.seo_description or _plain_description(collection.description),
+        collection=collection,
+    )
+    return _render_listing(request, template_context=context, products=products)
+
+
+@require_GET
+@with_csp
+def all_products(request):
+    path = reverse("storefront:products")
+    context = _base_context(request, canonical=_listing_canonical(request, path))
+    context.update(heading=_("全部商品"), title=_("全部商品"), description="")
+    products = selectors.listed_products(context["channel"])
+    return _render_listing(request, template_context=context, products=products)
+
+
+@require_GET
+@with_csp
+def search(request):
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    context = _base_context(request, canonical=reverse("storefront:search"))
+    context.update(
+        heading=_("搜索"),
+        title=_("搜索：%(query)s") % {"query": query} if query else _("搜索"),
+        description="",
+        search_query=query,
+        is_search=True,
+        robots="noindex",
+        categories=list(selectors.top_categories()) if query else [],
+    )
+    products = selectors.listed_products(context["channel"])
+    # Without a query the page explains what to search for and lists nothing.
+    products = get_search_backend().search_products(products, query) if query else products.none()
+    return _render_listing(request, template_context=context, products=products, search=query)
+
+
+def _plain_description(description) -> str:
+    blocks = description.get("blocks") if isinstance(description, dict) else None
+    texts = [
+        str((b.get("data") or {}).get("text", "")) for b in blocks or [] if isinstance(b, dict)
+    ]
+    return " ".join(t for t in texts if t)[:160]
+
+
+_MISSING = object()
+
+
+def _product_page(channel: Channel | None, slug: str):
+    if channel is None:
+        return None
+    digest = hashlib.sha256(slug.encode()).hexdigest()
+    key = f"storefront:product:{catalog_version()}:{channel.pk}:{digest}"
+    page = cache.get(key, _MISSING)
+    if page is _MISSING:
+        page = selectors.product_page(channel, slug)
+        cache.set(key, page, PRODUCT_CACHE_SECONDS)
+    return page
+
+
+def _product_json_ld(request, page) -> dict:
+    product = page.product
+    url = request.build_absolute_uri(reverse("storefront:product", args=[product.slug]))
+    offers = [
+        {
+            "@type": "Offer",
+            "sku": choice.variant.sku,
+            "name": choice.variant.name or product.name,
+            "price": f"{choice.pricing.price.gross.amount:.2f}",
+            "priceCurrency": choice.pricing.price.gross.currency,
+            "availability": "https://schema.org/InStock"
+            if choice.in_stock
+            else "https://schema.org/OutOfStock",
+            "url": url,
+        }
+        for choice in page.variants
+    ]
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "name": product.name,
+        "url": url,
+        "description": (product.seo_description or product.description_plaintext)[:500],
+        "image": [request.build_absolute_uri(image.url) for image in page.images],
+        "offers": offers,
+    }
+    if page.variants:
+        data["sku"] = page.variants[0].variant.sku
+    if product.vendor is not None:
+        data["brand"] = {"@type": "Brand", "name": product.vendor.name}
+    return data
+
+
+@require_GET
+@with_csp
+def product(request, slug: str):
+    context = _base_context(request)
+    page = _product_page(context["channel"], slug)
+    if page is None:
+        raise Http404(_("没有这个商品。"))
+    product = page.product
+    context.update(
+        canonical_url=request.build_absolute_uri(
+            reverse("storefront:product", args=[product.slug])
+        ),
+        page=page,
+        product=product,
+        title=product.seo_title or product.name,
+        description=(product.seo_description or product.description_plaintext)[:160],
+        json_ld=_product_json_ld(request, page),
+    )
+    return render(request, "storefront/product.html", context)
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [m for errors in error.message_dict.values() for m in errors]
+    return list(error.messages)
+
+
+@require_POST
+@with_csp
+def cart_add(request):
+    site = selectors.current_site()
+    back = request.POST.get("product", "")
+    back_url = reverse("storefront:product", args=[back]) if back else reverse("storefront:cart")
+    if site.channel is None:
+        messages.error(request, _("商城暂未开放。"))
+        return redirect(back_url)
+    try:
+        quantity = parse_quantity(request.POST.get("quantity"), allow_zero=False)
+        add_to_cart(
+            request, channel=site.channel, variant_id=request.POST.get("variant"), quantity=quantity
+        )
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+        return redirect(back_url)
+    messages.success(request, _("已加入购物车。"))
+    return redirect("storefront:cart")
+
+
+@require_POST
+@with_csp
+def cart_update(request):
+    try:
+        quantity = parse_quantity(request.POST.get("quantity"), allow_zero=True)
+        set_line_quantity(request, line_id=request.POST.get("line"), quantity=quantity)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("购物车已更新。") if quantity else _("已移出购物车。"))
+    return redirect("storefront:cart")
+
+
+@require_GET
+@with_csp
+def cart(request):
+    context = _base_context(request, canonical=reverse("storefront:cart"))
+    checkout = session_checkout(request)
+    lines, subtotal, total = [], None, None
+    if checkout is not None:
+        info = load_checkout_info(checkout)
+        problems = {str(p.line.pk): p for p in checkout_problems(info)}
+        for line_info in info.lines:
+            problem = problems.get(str(line_info.line.pk))
+            lines.append({"info": line_info, "problem": problem})
+        subtotal, total = info.subtotal(), info.total()
+    context.update(
+        title=_("购物车"),
+        description="",
+        robots="noindex",
+        lines=lines,
+        subtotal=subtotal,
+        total=total,
+    )
+    return render(request, "storefront/cart.html", context)
+
+
+@require_GET
+@with_csp
+def about(request):
+    context = _base_context(request, canonical=reverse("storefront:about"))
+    brand = context["brand"]
+    if brand is None:
+        raise Http404(_("没有品牌信息。"))
+    context.update(title=_("关于%(brand)s") % {"brand": brand.name}, description=brand.slogan)
+    return render(request, "storefront/about.html", context)
+
+
+@require_GET
+@with_csp
+def static_page(request, slug: str):
+    page = load_page(slug)
+    if page is None:
+        raise Http404(_("没有这个页面。"))
+    context = _base_context(request, canonical=reverse("storefront:page", args=[slug]))
+    context.update(page=page, title=page.title, description=page.summary)
+    return render(request, "storefront/page.html", context)
+
+
+@require_GET
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("storefront:sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /dashboard/",
+        "Disallow: /graphql/",
+        "Disallow: /cart/",
+        "Disallow: /search/",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
