@@ -416,3 +416,25 @@ def test_me_checkouts_lists_only_the_users_own_carts(client, channel, county, ri
         {"id": mine["id"], "quantity": 1}
     ]
     assert api.query(query, {"c": "elsewhere"})["me"]["checkouts"] == []
+
+
+def test_overpaid_checkout_still_completes_as_overcharged(gql, channel, county, rice):
+    """Two payments that both went through (e.g. a card payment landing just as the shopper
+    switched to Alipay) must not leave a paid cart that can never become an order: it is
+    placed as overcharged so staff refund the difference."""
+    checkout = ready_checkout(gql, channel, rice)
+    assert pay_dummy(gql, checkout["id"])["errors"] == []
+    # A second charge that went through at the provider although the first had (the API
+    # refuses a second payment of a paid cart, so it is recorded as the webhook would).
+    from backend.payment.models import TransactionItem
+    from backend.payment.transactions import recalculate, record_event
+
+    first = TransactionItem.objects.get()
+    second = TransactionItem.objects.create(
+        gateway="stripe", checkout=first.checkout, currency="CNY", psp_reference="pi_late"
+    )
+    record_event(second, type="charge_success", amount=first.charged_value, psp_reference="pi_late")
+    recalculate(second)
+    placed = gql.query(COMPLETE, {"id": checkout["id"]})["checkoutComplete"]
+    assert placed["errors"] == []
+    assert placed["order"]["chargeStatus"] == "OVERCHARGED"
