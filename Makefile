@@ -11,7 +11,8 @@ PORT ?= 8000
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# A venv left half-made (no pip) by an interrupted run is made again.
+	$(BIN)/python -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	touch $@
