@@ -8,9 +8,9 @@ from backend.graphql.account.schema import AccountQueries
 from backend.graphql.catalog.mutations import CatalogMutations
 from backend.graphql.catalog.schema import CatalogQueries
 from backend.graphql.channel.mutations import ChannelMutations
+from backend.graphql.channel.schema import ChannelQueries
 from backend.graphql.checkout.mutations import CheckoutMutations
 from backend.graphql.checkout.schema import CheckoutQueries
-from backend.graphql.channel.schema import ChannelQueries
 from backend.graphql.divisions.schema import DivisionQueries
 from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
@@ -18,6 +18,8 @@ from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
 from backend.graphql.routing.schema import RoutingQueries
+from backend.graphql.stationdesk.mutations import StationDeskMutations
+from backend.graphql.stationdesk.schema import StationDeskQueries
 from backend.graphql.stations.mutations import StationMutations
 from backend.graphql.stations.schema import StationQueries
 
@@ -31,6 +33,7 @@ class Query(
     InventoryQueries,
     OrderQueries,
     RoutingQueries,
+    StationDeskQueries,
     StationQueries,
     graphene.ObjectType,
 ):
@@ -46,6 +49,7 @@ class Mutation(
     InventoryMutations,
     OrderMutations,
     PaymentMutations,
+    StationDeskMutations,
     StationMutations,
     graphene.ObjectType,
 ):
