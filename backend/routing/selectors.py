@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from backend.order.selectors import can_manage_orders
 from backend.routing import pickup_codes
-from backend.routing.models import Shipment, ShipmentStatus
+from backend.routing.models import Shipment, ShipmentStatus, TrackingAction
 from backend.stations.selectors import can_manage_stations, stations_operated_by
 
 # A pickup code is shown while the parcel can still be collected with it.
@@ -54,3 +57,14 @@ def pickup_code_for(shipment: Shipment, *, order_user_id, user) -> str | None:
     if user is None or not user.is_authenticated or order_user_id != user.pk:
         return None
     return pickup_codes.code_for(shipment.pickup_code_salt)
+
+
+def uncollected_parcels(now: dt.datetime) -> QuerySet[Shipment]:
+    """Parcels waiting at their pickup station for `PICKUP_RETURN_AFTER_DAYS` days or more
+    since they were announced ready: due to go back to the sender (issue #4)."""
+    since = now - dt.timedelta(days=settings.PICKUP_RETURN_AFTER_DAYS)
+    return Shipment.objects.filter(
+        status=ShipmentStatus.READY_FOR_PICKUP,
+        events__action=TrackingAction.READY_FOR_PICKUP,
+        events__at__lte=since,
+    ).distinct()

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.catalog.models import AssignedProductAttributeValue
+from backend.core import audit
 from backend.divisions.models import Town
 from backend.inventory.models import Allocation, Reservation, Stock
 from backend.order.events import add_event
@@ -618,6 +619,7 @@ def reroute_station(*, station: Station, actor=None) -> list[Shipment]:
         stale_legs: list[int] = []
         new_legs: list[ShipmentLeg] = []
         events: list[TrackingEvent] = []
+        before = {s.pk: (s.status, s.destination_station_id) for s in shipments}
         for shipment in shipments:
             capability = (
                 StationCapability.PICKUP
@@ -715,6 +717,19 @@ def reroute_station(*, station: Station, actor=None) -> list[Shipment]:
             changed, ["status", "destination_station", "promised_date", "reason", "plan"]
         )
         TrackingEvent.objects.bulk_create(events)
+        for shipment in changed:
+            # Custody changes leave an audit record (DESIGN.md, "Conventions").
+            status, destination = before[shipment.pk]
+            audit.record(
+                actor=actor,
+                action="shipment.rerouted",
+                instance=shipment,
+                before={"status": status, "destination_station": destination},
+                after={
+                    "status": shipment.status,
+                    "destination_station": shipment.destination_station_id,
+                },
+            )
         from backend.routing.tasks import notify_rerouted_task
 
         for order_id in sorted({str(s.order_id) for s in changed}):

@@ -35,7 +35,7 @@ def notify_rerouted_task(order_id: str) -> list[str]:
         sent: list[str] = []
         with translation.override(order.language_code or "zh-hans"):
             values = {"number": order.number}
-            subject = _("订单 %(number)s 的取货站点有变") % values
+            subject = _("订单 %(number)s 的配送站点有变") % values
             body = (
                 _(
                     "您的订单 %(number)s 原定的站点暂停服务，包裹已改送其他站点，"

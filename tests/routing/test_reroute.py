@@ -113,3 +113,16 @@ def test_parcel_with_no_station_left_in_reach_is_held_for_staff(
     assert "没有可替代的站点" in shipment.reason
     note = OrderEvent.objects.get(order=shipment.order, type=OrderEvents.NOTE_ADDED)
     assert shipment.code in note.parameters["message"]
+
+
+def test_rerouting_leaves_an_audit_record(net):
+    from backend.core.models import AuditLogEntry
+
+    shipment = planned_pickup(net, "VA1")
+    station = net["stations"]["VA1"]
+    station.status = StationStatus.SUSPENDED
+    station.save()
+    reroute_station(station=station)
+    entry = AuditLogEntry.objects.get(action="shipment.rerouted", object_id=str(shipment.pk))
+    assert entry.before["destination_station"] == station.pk
+    assert entry.after["destination_station"] == net["stations"]["VA2"].pk
