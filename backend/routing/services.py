@@ -209,7 +209,9 @@ def _destination(
     by_code = {s.code: s for s in stations}
     code = pickup_station_code(order.delivery_method_id or "")
     address = order.shipping_address
-    if code is not None and code in by_code:
+    if code is not None:
+        if code not in by_code:
+            raise _Hold(_("订单选择的自提站点 %(code)s 不存在。") % {"code": code})
         station = by_code[code]
         note = ""
         if not station.is_active:

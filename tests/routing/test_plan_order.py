@@ -255,3 +255,11 @@ def test_paid_order_is_planned_after_the_payment_commits(
         update_charge_status(order)
         assert not Shipment.objects.filter(order=order).exists()  # only after commit
     assert Shipment.objects.filter(order=order, status=ShipmentStatus.PLANNED).count() == 1
+
+
+def test_unknown_pickup_station_holds_the_order(net):
+    stock(net["dc"], net["rice"], 10)
+    order = paid_order(net, [(net["rice"], 1)], method="pickup:NOPE")
+    result = plan_order(order=order)
+    assert result.hold_reason is not None and "NOPE" in result.hold_reason
+    assert result.shipments[0].delivery_kind == DeliveryKind.PICKUP
