@@ -151,3 +151,28 @@ def checkout_to_review(client, county, *, gateway: str = "dummy", method: str | 
     response = client.post("/checkout/payment/", {"gateway": gateway})
     assert response.status_code == 302, response.content.decode()
     return client.get("/checkout/review/")
+
+
+def place_order(client, county, *, gateway: str = "dummy", quantity: int = 1):
+    """Fill the cart and check out through the web pages; returns the order placed."""
+    from backend.order.models import Order
+
+    add_to_cart(client, county.rice, quantity)
+    checkout_to_review(client, county, gateway=gateway)
+    response = client.post("/checkout/place/")
+    assert response.status_code == 302, response.content.decode()
+    return Order.objects.get(pk=response["Location"].split("/")[2])
+
+
+def carry_to_pickup_station(shipment, operator):
+    """Scan the parcel out of and into every station of its route, as the desks would."""
+    from backend.stationdesk.services import dispatch_parcel, receive_parcel
+    from backend.stations.models import StationOperator
+
+    for leg in shipment.legs.select_related("from_station", "to_station").order_by("sequence"):
+        for station in (leg.from_station, leg.to_station):
+            StationOperator.objects.get_or_create(station=station, user=operator)
+        dispatch_parcel(station=leg.from_station, code=shipment.code, user=operator)
+        receive_parcel(station=leg.to_station, code=shipment.code, user=operator)
+    shipment.refresh_from_db()
+    return shipment
