@@ -9,6 +9,8 @@ urlpatterns = [
     path("dashboard/", admin.site.urls),
     # The dashboard's language switcher (UNFOLD["SHOW_LANGUAGES"]) posts to set_language.
     path("i18n/", include("django.conf.urls.i18n")),
+    # Station operators' mobile pages (issue #4).
+    path("station/", include("backend.stationdesk.urls")),
     path("", include("backend.graphql.urls")),
     # Payment providers' notifications (Stripe: /webhooks/stripe/).
     path("", include("backend.payment.urls")),
