@@ -6,17 +6,25 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 
-from backend.stations.models import Station, StationCapability, StationLevel, StationStatus
+from backend.stations.models import (
+    Station,
+    StationCapability,
+    StationLevel,
+    StationOperator,
+    StationStatus,
+)
 from backend.stations.selectors import (
     county_centre,
     coverage,
     nearest_stations,
     stations_for_village,
+    stations_operated_by,
     town_station,
 )
-from tests.factories import StationFactory, TownFactory
+from tests.factories import StationFactory, TownFactory, UserFactory
 from tests.stations.conftest import CENTRE_LAT, CENTRE_LON, KM
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +178,12 @@ def test_database_refuses_an_inconsistent_station(network, fields):
     values.update(fields)
     with pytest.raises(IntegrityError), transaction.atomic():
         Station.objects.create(**values)
+
+
+def test_stations_operated_by_a_user(network):
+    operator, other = UserFactory(), UserFactory()
+    StationOperator.objects.create(station=network.east_one, user=operator)
+
+    assert list(stations_operated_by(operator)) == [network.east_one]
+    assert list(stations_operated_by(other)) == []
+    assert list(stations_operated_by(AnonymousUser())) == []
