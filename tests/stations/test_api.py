@@ -260,6 +260,21 @@ def test_station_by_id_or_code(anonymous, manager, network):
     assert hidden["status"] == "SUSPENDED"
 
 
+def test_suspended_station_is_never_open(manager, network):
+    always = {
+        day: [["00:00", "24:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    }
+    Station.objects.filter(code__startswith="GY-V-").update(opening_hours=always)
+    query = """query($code: String) { station(code: $code) { isOpenNow nextOpeningAt } }"""
+
+    suspended = manager.query(query, {"code": "GY-V-320723901203"})["station"]
+    active = manager.query(query, {"code": "GY-V-320723901201"})["station"]
+
+    assert suspended == {"isOpenNow": False, "nextOpeningAt": None}
+    assert active["isOpenNow"] is True
+    assert active["nextOpeningAt"] is not None
+
+
 def test_station_needs_an_id_or_code(anonymous, network):
     assert error_code(anonymous.post(STATION, {}).json()) == "INVALID"
     assert error_code(anonymous.post(STATION, {"id": "bad"}).json()) == "INVALID"

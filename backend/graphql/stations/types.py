@@ -69,9 +69,12 @@ class Station(DjangoObjectType):
         required=True,
         description="The week's opening hours, Monday first, in Asia/Shanghai local time.",
     )
-    is_open_now = graphene.Boolean(required=True, description="Open at this moment.")
+    is_open_now = graphene.Boolean(
+        required=True, description="Active and within its opening hours at this moment."
+    )
     next_opening_at = graphene.DateTime(
-        description="The next moment the station opens (now if it is open); null if never."
+        description="The next moment the station opens (now if it is open); null if it never "
+        "does or is not active."
     )
     capabilities = graphene.List(graphene.NonNull(StationCapabilityEnum), required=True)
     daily_parcel_capacity = graphene.Int(required=True)
@@ -139,10 +142,12 @@ class Station(DjangoObjectType):
 
     @staticmethod
     def resolve_is_open_now(root: StationModel, info):
-        return root.is_open_at(timezone.now())
+        return root.is_active and root.is_open_at(timezone.now())
 
     @staticmethod
     def resolve_next_opening_at(root: StationModel, info):
+        if not root.is_active:
+            return None
         now = timezone.now()
         return now if root.is_open_at(now) else root.next_opening(now)
 
