@@ -131,27 +131,25 @@ def run_window(date: dt.date, run: dt.time) -> tuple[dt.datetime | None, dt.date
 
 def manifest(station: Station, date: dt.date, run: dt.time) -> Manifest:
     """Parcels leaving this station with a county run: their next leg starts here and is
-    planned in the run's window; first-mile produce waiting here goes with the first run."""
+    planned in the run's window; first-mile produce waiting here goes with the first run after
+    it was registered."""
     start, end = run_window(date, run)
+    last = run == dispatch_runs()[-1]
     legs = ShipmentLeg.objects.filter(
         from_station=station,
         status=LegStatus.PENDING,
         shipment__status__in=[ShipmentStatus.PLANNED, ShipmentStatus.AT_STATION],
-        planned_at__lte=end if run != dispatch_runs()[-1] else end - dt.timedelta(microseconds=1),
     )
+    produce = FirstMileParcel.objects.filter(
+        current_station=station,
+        status__in=[FirstMileStatus.REGISTERED, FirstMileStatus.AT_STATION],
+    )
+    # The last run's window ends at midnight, exclusive; the others at the run, inclusive.
+    legs = legs.filter(planned_at__lt=end) if last else legs.filter(planned_at__lte=end)
+    produce = produce.filter(created_at__lt=end) if last else produce.filter(created_at__lte=end)
     if start is not None:
         legs = legs.filter(planned_at__gt=start)
-    first_mile: list[FirstMileParcel] = []
-    if run == dispatch_runs()[0]:
-        first_mile = list(
-            FirstMileParcel.objects.filter(
-                current_station=station,
-                status__in=[FirstMileStatus.REGISTERED, FirstMileStatus.AT_STATION],
-                created_at__lt=end,
-            )
-            .select_related("next_station")
-            .order_by("created_at", "pk")
-        )
+        produce = produce.filter(created_at__gt=start)
     return Manifest(
         station=station,
         date=date,
@@ -162,7 +160,7 @@ def manifest(station: Station, date: dt.date, run: dt.time) -> Manifest:
                 "to_station__code", "planned_at", "pk"
             )
         ),
-        first_mile=first_mile,
+        first_mile=list(produce.select_related("next_station").order_by("created_at", "pk")),
     )
 
 
