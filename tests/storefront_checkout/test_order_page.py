@@ -91,7 +91,7 @@ def test_the_pickup_code_and_qr_appear_once_the_parcel_is_ready(client, county, 
     assert shipment.status == ShipmentStatus.READY_FOR_PICKUP
     html = client.get(f"/orders/{order.pk}/").content.decode()
     code = code_for(shipment.pickup_code_salt)
-    assert re.search(rf"<strong>{code}</strong>", html)
+    assert re.search(rf"<strong class=\"price\">{code}</strong>", html)
     assert 'src="data:image/svg+xml;base64,' in html
     assert "到站待取" in html
     done = re.findall(r"完成于 (\d\d-\d\d \d\d:\d\d)", html)
@@ -106,7 +106,7 @@ def test_a_guest_capability_holder_sees_the_pickup_code(client, county):
     shipment = carry_to_pickup_station(order.shipments.get(), UserFactory(phone="+8613900004444"))
     client.cookies.clear()
     html = client.get(f"/orders/{order.pk}/").content.decode()
-    assert f"<strong>{code_for(shipment.pickup_code_salt)}</strong>" in html
+    assert f"<strong class=\"price\">{code_for(shipment.pickup_code_salt)}</strong>" in html
 
 
 def test_the_pickup_code_is_gone_once_collected(client, county, shopper):
