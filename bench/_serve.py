@@ -8,6 +8,7 @@ import http.client
 import os
 import secrets
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -71,6 +72,10 @@ def manage(env: dict, *args: str) -> str:
 def serve(env: dict, port: int, workers: int, extra_env: dict[str, str]) -> subprocess.Popen:
     """gunicorn on 127.0.0.1:`port` with production settings (infra/gunicorn.conf.py), once
     /healthz/ answers. Stop it with `stop()`."""
+    # Another server on the port would answer the health check and take the load instead.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise SystemExit(f"port {port} is already in use; choose another with --port")
     server_env = {
         **env,
         "COUNTY_MARKET_ENV": "production",
