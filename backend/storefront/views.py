@@ -56,11 +56,12 @@ PRODUCT_CACHE_SECONDS = 300
 
 
 def _base_context(request, *, canonical: str | None = None) -> dict:
-    site = selectors.current_site()
+    version = catalog_version()
+    site = selectors.current_site(version)
     return {
         "brand": site.brand,
         "channel": site.channel,
-        "catalog_version": catalog_version(),
+        "catalog_version": version,
         "canonical_url": request.build_absolute_uri(canonical or request.path),
         "page_links": page_links(),
     }
