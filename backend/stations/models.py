@@ -123,6 +123,10 @@ class Station(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
+    # Not a column: the distance in km from a point, annotated by selectors.with_distance on
+    # stations listed nearest first (and set by whoever lists stations near an address).
+    distance_km: float | None
+
     class Meta:
         verbose_name = _("站点")
         verbose_name_plural = _("站点")

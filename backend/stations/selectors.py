@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 from backend.core.permissions import Permission, has_permissions
@@ -63,7 +63,9 @@ def with_distance(stations: QuerySet[Station], latitude, longitude) -> QuerySet[
     half_chord = dlat + _float(math.cos(lat0)) * Cos(lat) * dlon
     # LEAST: rounding must not push asin's argument over 1 (points on opposite sides of Earth).
     distance = _float(2 * EARTH_RADIUS_KM) * ASin(Least(Sqrt(half_chord), _float(1.0)))
-    return stations.annotate(distance_km=distance).order_by("distance_km", "code")
+    # Spelled as a dict: Station declares `distance_km` for type checkers (not a column).
+    annotated = stations.annotate(**{"distance_km": distance})
+    return annotated.order_by(F("distance_km").asc(), "code")
 
 
 def nearest_stations(
