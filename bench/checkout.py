@@ -23,9 +23,10 @@ that the database holds exactly one new order per completed flow.
     .venv/bin/python bench/checkout.py --concurrency 1,8,32 --orders 300
     .venv/bin/python bench/checkout.py --duration 20                 # 20 s per level instead
 
-The database is the one `bench/catalog_api.py` uses (see `_serve.py`). Notifications are
-queued to the broker (Redis database 15 by default, BENCH_BROKER_URL to choose) and not sent:
-no Celery worker runs, and the bench deletes the messages it queued.
+The database is the one `bench/catalog_api.py` uses (see `_serve.py`). The app's Celery tasks
+(order notifications, routing plans) are queued to the broker (Redis database 15 by default,
+BENCH_BROKER_URL to choose) and not run: no worker runs, and the bench removes the messages it
+queued when it ends.
 """
 
 from __future__ import annotations
@@ -353,6 +354,15 @@ def queued_tasks(url: str) -> int:
     return int(redis.Redis.from_url(url).llen("celery"))
 
 
+def drop_queued_tasks(url: str, count: int) -> None:
+    """Remove the `count` newest messages of the default queue: the ones this run queued
+    (Celery's Redis transport pushes new messages at the head; no worker consumes them)."""
+    import redis
+
+    if count > 0:
+        redis.Redis.from_url(url).ltrim("celery", count, -1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concurrency", default="1,8,32")
@@ -386,7 +396,6 @@ def main() -> None:
     if redis_url:
         env["REDIS_URL"] = redis_url  # the served app caches in Redis, as in production
         server_env["CELERY_BROKER_URL"] = broker or redis_url
-    broker_was_empty = broker is not None and queued_tasks(broker) == 0
     tasks_before = queued_tasks(broker) if broker else 0
 
     database = urlparse(env["DATABASE_URL"]).path.lstrip("/")
@@ -479,11 +488,8 @@ def main() -> None:
         stop(server)
         if broker:
             queued = queued_tasks(broker) - tasks_before
-            print(f"\ntasks the app queued (order notifications; no worker ran): {queued}")
-            if broker_was_empty:
-                import redis
-
-                redis.Redis.from_url(broker).delete("celery")
+            print(f"\ntasks the app queued (no worker ran; removed again): {queued}")
+            drop_queued_tasks(broker, queued)
 
 
 if __name__ == "__main__":
