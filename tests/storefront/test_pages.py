@@ -38,3 +38,11 @@ def test_seed_page_text_is_escaped(client, settings, tmp_path):
 def test_unknown_page_is_not_found(client, db):
     assert client.get("/pages/nothing/").status_code == 404
     assert client.get("/pages/..%2fcounty/").status_code == 404
+
+
+def test_not_found_page_is_the_storefronts_own_with_a_search(client, db):
+    response = client.get("/p/no-such-product/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>页面不存在</h1>" in html
+    assert 'action="/search/"' in html
