@@ -159,8 +159,10 @@ def load_checkout_info(checkout: Checkout) -> CheckoutInfo:
     infos = [
         LineInfo(
             line=line,
-            variant_listing=next(iter(line.variant.checkout_listings), None),
-            product_listing=next(iter(line.variant.product.checkout_listings), None),
+            variant_listing=next(iter(getattr(line.variant, "checkout_listings", [])), None),
+            product_listing=next(
+                iter(getattr(line.variant.product, "checkout_listings", [])), None
+            ),
         )
         for line in lines
     ]

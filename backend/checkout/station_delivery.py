@@ -45,7 +45,7 @@ def promised_ready_date(now: dt.datetime | None = None) -> dt.date:
 def _reference_point(context: DeliveryContext) -> tuple[Decimal, Decimal] | None:
     """Where the shopper is: their village's station, else their town's."""
     address = context.address
-    if address is None or address.village_id is None:
+    if address is None or address.village_id is None or address.town_id is None:
         return None
     located = (
         Station.objects.filter(latitude__isnull=False, longitude__isnull=False)
@@ -95,7 +95,7 @@ class StationPickup:
 
     def methods(self, context: DeliveryContext) -> list[DeliveryMethod]:
         address = context.address
-        if not context.is_shipping_required or address is None or not address.is_in_county:
+        if not context.is_shipping_required or address is None or address.village is None:
             return []
         ready = promised_ready_date()
         serving = [
@@ -111,7 +111,7 @@ class StationPickup:
                 with_distance(_pickup_stations().exclude(pk__in=chosen), *point)[:LISTED]
             )
             for station in serving:
-                station.distance_km = None
+                station.distance_km = None  # listed for serving the village
         stations = (serving + nearest)[: max(LISTED, len(serving))]
         return [_method(station, context, ready) for station in stations]
 
@@ -169,7 +169,7 @@ class StationHomeDelivery(CountyFlatRate):
 def last_mile_station(address) -> Station | None:
     """The active station that delivers to the address's village: a station serving the
     village with home delivery, else the town's station if it delivers."""
-    if address is None or address.village_id is None:
+    if address is None or address.village is None:
         return None
     for candidate in stations_for_village(address.village):
         if StationCapability.HOME_DELIVERY in (candidate.capabilities or []):

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,7 +39,7 @@ class InsufficientStock(Exception):
 class Demand:
     variant_id: int
     quantity: int
-    key: object = None  # the order line or checkout line the quantity is for
+    key: Any = None  # the order line or checkout line the quantity is for
 
 
 def _channel_stocks(channel_id: int, variant_ids: Iterable[int]):

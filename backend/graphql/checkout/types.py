@@ -23,8 +23,8 @@ def checkout_info(checkout: CheckoutModel) -> CheckoutInfo:
         cached = load_checkout_info(checkout)
         for line_info in cached.lines:
             _with_channel([line_info.variant, line_info.product], checkout.channel)
-            line_info.line._line_info = line_info
-        checkout._checkout_info = cached
+            line_info.line._line_info = line_info  # type: ignore[attr-defined]
+        checkout._checkout_info = cached  # type: ignore[attr-defined]
     return cached
 
 
