@@ -73,26 +73,25 @@ def national_phone(phone: str) -> str:
     return phone[3:] if phone.startswith("+86") else phone
 
 
-def _gateway_choices(checkout: Checkout) -> list[dict]:
+def _gateway_choices(info: CheckoutInfo) -> list[dict]:
+    """The channel's gateways; paying at the station is for parcels collected at a station
+    (the operator takes the money at the hand-over), so other deliveries cannot choose it."""
+    method = info.delivery_method()
+    collected = method is not None and method.kind == DeliveryKind.COLLECTION_POINT
     choices = []
-    for gateway in available_gateways(checkout.channel):
-        usable = gateway.id in WEB_GATEWAYS
-        choices.append(
-            {
-                "id": gateway.id,
-                "name": gateway.name,
-                "usable": usable,
-                "note": ""
-                if usable
-                else _("网页版暂不支持在线支付，请使用 App 或选择其他支付方式。"),
-            }
-        )
+    for gateway in available_gateways(info.checkout.channel):
+        note = ""
+        if gateway.id not in WEB_GATEWAYS:
+            note = _("网页版暂不支持在线支付，请使用 App 或选择其他支付方式。")
+        elif gateway.id == Gateway.PAY_AT_STATION and not collected:
+            note = _("仅限到站自提的订单。")
+        choices.append({"id": gateway.id, "name": gateway.name, "usable": not note, "note": note})
     return choices
 
 
-def _chosen_gateway(request, checkout: Checkout) -> str | None:
+def _chosen_gateway(request, info: CheckoutInfo) -> str | None:
     chosen = request.session.get(GATEWAY_SESSION_KEY)
-    usable = {c["id"] for c in _gateway_choices(checkout) if c["usable"]}
+    usable = {c["id"] for c in _gateway_choices(info) if c["usable"]}
     return chosen if chosen in usable else None
 
 
@@ -105,7 +104,7 @@ def _first_open_step(request, info: CheckoutInfo) -> str:
             return "address"
         if info.delivery_method() is None:
             return "delivery"
-    if _chosen_gateway(request, checkout) is None:
+    if _chosen_gateway(request, info) is None:
         return "payment"
     return "review"
 
@@ -304,9 +303,9 @@ def checkout_payment(request):
     state = _load(request, "payment")
     if isinstance(state, HttpResponse):
         return state
-    choices = _gateway_choices(state.checkout)
+    choices = _gateway_choices(state.info)
     form = PaymentForm(
-        request.POST or None, initial={"gateway": _chosen_gateway(request, state.checkout)}
+        request.POST or None, initial={"gateway": _chosen_gateway(request, state.info)}
     )
     if request.method == "POST" and form.is_valid():
         gateway = form.cleaned_data["gateway"]
@@ -343,8 +342,8 @@ def checkout_review(request):
     state = _load(request, "review")
     if isinstance(state, HttpResponse):
         return state
-    gateway = _chosen_gateway(request, state.checkout)
-    names = {c["id"]: c["name"] for c in _gateway_choices(state.checkout)}
+    gateway = _chosen_gateway(request, state.info)
+    names = {c["id"]: c["name"] for c in _gateway_choices(state.info)}
     return _render(
         request,
         "review",
@@ -412,7 +411,7 @@ def checkout_place(request):
         return redirect("storefront:cart")
     form = PlaceOrderForm(request.POST)
     note = form.cleaned_data["customer_note"] if form.is_valid() else ""
-    gateway = _chosen_gateway(request, checkout)
+    gateway = _chosen_gateway(request, load_checkout_info(checkout))
     if gateway is None:
         messages.error(request, _("请选择支付方式。"))
         return redirect("storefront:checkout-payment")

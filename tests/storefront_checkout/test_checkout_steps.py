@@ -248,3 +248,23 @@ def test_a_failed_completion_sends_the_shopper_back_with_the_reason(client, coun
     assert not Order.objects.exists()
     assert response.redirect_chain[0][0] == "/checkout/delivery/"
     assert "所选配送方式已不适用，请重新选择。" in response.content.decode()
+
+
+def test_pay_at_station_is_only_for_parcels_collected_at_a_station(client, county):
+    add_to_cart(client, county.rice)
+    client.post("/checkout/contact/", {"phone": "13812345678"})
+    client.post("/checkout/address/", address_form(county.village))
+    html = client.get("/checkout/delivery/").content.decode()
+    home_delivery = re.search(
+        r'value="([^"]+)"[^>]*>\s*<span class="variant-name"><strong>县内配送', html
+    )
+    assert home_delivery, html
+    client.post("/checkout/delivery/", {"delivery_method": home_delivery.group(1)})
+    html = client.get("/checkout/payment/").content.decode()
+    assert re.search(r'value="pay_at_station"[^>]* disabled', html)
+    assert "仅限到站自提的订单。" in html
+    response = client.post("/checkout/payment/", {"gateway": "pay_at_station"})
+    assert _field_errors(response.content.decode(), "gateway") == [
+        "这个支付方式暂不可用，请选择其他方式。"
+    ]
+    assert client.post("/checkout/payment/", {"gateway": "dummy"}).status_code == 302

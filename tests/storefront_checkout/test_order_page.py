@@ -106,7 +106,7 @@ def test_a_guest_capability_holder_sees_the_pickup_code(client, county):
     shipment = carry_to_pickup_station(order.shipments.get(), UserFactory(phone="+8613900004444"))
     client.cookies.clear()
     html = client.get(f"/orders/{order.pk}/").content.decode()
-    assert f"<strong class=\"price\">{code_for(shipment.pickup_code_salt)}</strong>" in html
+    assert f'<strong class="price">{code_for(shipment.pickup_code_salt)}</strong>' in html
 
 
 def test_the_pickup_code_is_gone_once_collected(client, county, shopper):
