@@ -185,23 +185,21 @@ def send_code(request):
     purpose = request.POST.get("purpose")
     if purpose not in (CodePurpose.REGISTER, CodePurpose.LOGIN):
         raise Http404(_("没有这个页面。"))
-    is_signup = purpose == CodePurpose.REGISTER
+    form_class = PhoneCodeForm if purpose == CodePurpose.REGISTER else LoginForm
+    page = _signup_page if purpose == CodePurpose.REGISTER else _login_page
     phone = request.POST.get("phone", "")
     try:
         request_phone_code(phone=phone, purpose=purpose, ip=_client_ip(request))
     except ValidationError as error:
-        form: PhoneCodeForm | LoginForm = (PhoneCodeForm if is_signup else LoginForm)(
-            {"phone": phone}
-        )
-        form.is_valid()
-        for name in [n for n in form.errors if n != "phone"]:
-            del form.errors[name]
-        add_service_errors(form, error)
-        page = _signup_page if is_signup else _login_page
-        return page(request, form)
-    form = (PhoneCodeForm if is_signup else LoginForm)(initial={"phone": phone})
+        # Only the number was asked about: its error shows, the empty code's does not.
+        bound = form_class({"phone": phone})
+        bound.is_valid()
+        for name in [n for n in bound.errors if n != "phone"]:
+            del bound.errors[name]
+        add_service_errors(bound, error)
+        return page(request, bound)
     messages.success(request, _("验证码已发送，请查看短信。"))
-    return (_signup_page if is_signup else _login_page)(request, form, code_sent=True)
+    return page(request, form_class(initial={"phone": phone}), code_sent=True)
 
 
 @require_POST
