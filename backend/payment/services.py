@@ -414,7 +414,11 @@ def initialize_transaction(
 
     With an idempotency key, a retry returns the transaction the first call created (and the
     provider returns its first object for the same derived key)."""
-    checkout = Checkout.objects.select_for_update().select_related("channel").get(pk=checkout.pk)
+    checkout = (
+        Checkout.objects.select_for_update(of=("self",))
+        .select_related("channel")
+        .get(pk=checkout.pk)
+    )
     ensure_can_pay(checkout, user)
     gateway = get_gateway(gateway_id, field="paymentGateway")
     if not gateway.supports(checkout.currency):

@@ -57,7 +57,11 @@ def get_checkout(info, global_id: str, *, lock: bool = False) -> CheckoutModel:
     if checkout is None:
         raise _not_found()
     if lock:
-        checkout = CheckoutModel.objects.select_for_update().select_related("channel").get(pk=token)
+        checkout = (
+            CheckoutModel.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .get(pk=token)
+        )
     return checkout
 
 
