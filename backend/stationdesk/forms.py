@@ -4,8 +4,10 @@ are put next to the field they name."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from backend.account import login_throttle
 from backend.stationdesk.services import StationDeskError
 
 # The services name fields as the API does (camelCase); the forms use Python names.
@@ -98,3 +100,21 @@ class FirstMileForm(forms.Form):
         min_value=1,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+
+
+class OperatorLoginForm(AuthenticationForm):
+    """Django's sign-in form under the project's login throttle (LOGIN_MAX_FAILURES failures
+    lock the identifier out), like every other way of signing in."""
+
+    def clean(self):
+        identifier = (self.data.get("username") or "").strip()
+        if not identifier:
+            return super().clean()
+        login_throttle.check_login_allowed(identifier=identifier, field="username")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            login_throttle.record_login_failure(identifier=identifier)
+            raise
+        login_throttle.record_login_success(identifier=identifier)
+        return data

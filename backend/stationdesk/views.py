@@ -33,6 +33,7 @@ LIST_LIMIT = 50
 
 class LoginView(auth_views.LoginView):
     template_name = "stationdesk/login.html"
+    authentication_form = forms.OperatorLoginForm
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self) -> str:

@@ -47,6 +47,16 @@ def test_login_page_signs_an_operator_in(client, desk):
     assert "站点VA1" in response.content.decode()
 
 
+def test_login_page_locks_out_after_too_many_wrong_passwords(client, desk, settings):
+    settings.LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        page = client.post("/station/login/", {"username": desk.op_a.email, "password": "wrong"})
+        assert page.status_code == 200
+    page = client.post("/station/login/", {"username": desk.op_a.email, "password": PASSWORD})
+    assert page.status_code == 200 and "登录失败次数过多" in page.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
 def test_pages_need_a_signed_in_user(client, desk):
     for url in ["/station/", *[f"/station/VA1/{page}/" for page in PAGES]]:
         response = client.get(url)
