@@ -490,15 +490,23 @@ def collect_cash(*, station: Station, code: str, amount, user) -> Order:
         try:
             mark_order_paid(order, user=user, psp_reference=f"{station.code}/{shipment.code}")
         except ValidationError as error:
-            if PaymentErrorCode.ALREADY_PAID in {e.code for e in error.error_list} or any(
-                e.code == PaymentErrorCode.UNIQUE for e in error.error_list
-            ):
+            items = (
+                [item for group in error.error_dict.values() for item in group]
+                if hasattr(error, "error_dict")
+                else error.error_list
+            )
+            # UNIQUE: this station already recorded cash for this parcel.
+            if {item.code for item in items} & {
+                PaymentErrorCode.ALREADY_PAID,
+                PaymentErrorCode.UNIQUE,
+            }:
                 raise StationDeskError(
                     _("订单 %(number)s 已付清，无需收款。") % {"number": order.number},
                     code=Code.ALREADY_PAID,
                     field="code",
                 ) from error
-            raise
+            message = "; ".join(str(m) for m in error.messages)
+            raise StationDeskError(message, code=Code.INVALID, field="code") from error
         order.refresh_from_db()
     return order
 
