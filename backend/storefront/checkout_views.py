@@ -332,6 +332,7 @@ def _review_context(state: StepState) -> dict:
         "has_problems": bool(problems),
         "delivery_method": state.info.delivery_method(),
         "address": state.checkout.shipping_address,
+        "address_phone": national_phone(getattr(state.checkout.shipping_address, "phone", "")),
         "phone": national_phone(state.checkout.phone),
     }
 
@@ -342,13 +343,17 @@ def checkout_review(request):
     state = _load(request, "review")
     if isinstance(state, HttpResponse):
         return state
+    return _render_review(request, state, PlaceOrderForm())
+
+
+def _render_review(request, state: StepState, form: PlaceOrderForm) -> HttpResponse:
     gateway = _chosen_gateway(request, state.info)
     names = {c["id"]: c["name"] for c in _gateway_choices(state.info)}
     return _render(
         request,
         "review",
         state,
-        form=PlaceOrderForm(),
+        form=form,
         gateway_name=names.get(gateway or "", ""),
         **_review_context(state),
     )
@@ -410,7 +415,12 @@ def checkout_place(request):
             return redirect("storefront:order", order_id=order.pk)
         return redirect("storefront:cart")
     form = PlaceOrderForm(request.POST)
-    note = form.cleaned_data["customer_note"] if form.is_valid() else ""
+    if not form.is_valid():
+        state = _load(request, "review")
+        if isinstance(state, HttpResponse):
+            return state
+        return _render_review(request, state, form)
+    note = form.cleaned_data["customer_note"]
     gateway = _chosen_gateway(request, load_checkout_info(checkout))
     if gateway is None:
         messages.error(request, _("请选择支付方式。"))

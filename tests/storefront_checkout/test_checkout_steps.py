@@ -268,3 +268,14 @@ def test_pay_at_station_is_only_for_parcels_collected_at_a_station(client, count
         "这个支付方式暂不可用，请选择其他方式。"
     ]
     assert client.post("/checkout/payment/", {"gateway": "dummy"}).status_code == 302
+
+
+def test_a_too_long_note_is_refused_on_the_review_page(client, county):
+    add_to_cart(client, county.rice)
+    checkout_to_review(client, county)
+    response = client.post("/checkout/place/", {"customer_note": "长" * 501})
+    assert response.status_code == 200
+    assert _field_errors(response.content.decode(), "customer_note") == [
+        "确保该变量包含不超过 500 字符 (目前字符数 501)。"
+    ]
+    assert not Order.objects.exists()
