@@ -76,3 +76,31 @@ def test_concurrent_wrong_codes_cannot_exceed_the_limit(desk):
     assert outcomes.count(Code.INVALID_PICKUP_CODE) == 5
     assert outcomes.count(Code.TOO_MANY_ATTEMPTS) == 3
     assert parcel.events.filter(action=TrackingAction.PICKUP_CODE_REJECTED).count() == 5
+
+
+def test_concurrent_inbound_scans_receive_the_parcel_once(desk):
+    parcel = desk.parcel()
+    calls = [
+        lambda: services.receive_parcel(
+            station=desk.stations["VA1"], code=parcel.code, user=desk.op_a
+        )
+        for _ in range(4)
+    ]
+    outcomes = _race(calls)
+    assert sorted(o.repeated for o in outcomes) == [False, True, True, True]
+    assert parcel.events.filter(action=TrackingAction.RECEIVED).count() == 1
+    assert parcel.events.filter(action=TrackingAction.READY_FOR_PICKUP).count() == 1
+
+
+def test_concurrent_cash_collection_charges_once(desk):
+    parcel = desk.parcel(status=ShipmentStatus.READY_FOR_PICKUP, paid=False)
+    calls = [
+        lambda: services.collect_cash(
+            station=desk.stations["VA1"], code=parcel.code, amount="25.60", user=desk.op_a
+        )
+        for _ in range(3)
+    ]
+    outcomes = _race(calls)
+    assert outcomes.count(Code.ALREADY_PAID) == 2
+    parcel.order.refresh_from_db()
+    assert parcel.order.total_charged_amount == parcel.order.total_gross_amount
