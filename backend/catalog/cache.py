@@ -14,6 +14,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "catalog:version"
 WATCHED_APPS = ("catalog", "inventory", "channel", "vendors", "brand")
+# Rows written by every cart and order: they do not change what the catalog shows beyond
+# "in stock", which the cache's time-to-live bounds; bumping on them would empty the cache on
+# every checkout.
+IGNORED_MODELS = ("inventory.allocation", "inventory.reservation")
 
 
 def catalog_version() -> int:
@@ -32,7 +36,7 @@ def bump_catalog_version() -> None:
 
 
 def _on_change(sender, **kwargs) -> None:
-    if sender._meta.app_label in WATCHED_APPS:
+    if sender._meta.app_label in WATCHED_APPS and sender._meta.label_lower not in IGNORED_MODELS:
         # After commit: a reader must not cache the old rows under the new version.
         transaction.on_commit(bump_catalog_version)
 

@@ -438,3 +438,24 @@ def test_overpaid_checkout_still_completes_as_overcharged(gql, channel, county, 
     placed = gql.query(COMPLETE, {"id": checkout["id"]})["checkoutComplete"]
     assert placed["errors"] == []
     assert placed["order"]["chargeStatus"] == "OVERCHARGED"
+
+
+def test_carts_and_orders_do_not_empty_the_catalog_cache(
+    gql, channel, county, rice, settings, django_capture_on_commit_callbacks
+):
+    """Reservations and allocations are inventory rows, but writing them must not bump the
+    catalog version (every cart would empty the storefront's cache); a stock edit still does."""
+    from backend.catalog.cache import catalog_version
+
+    settings.CHECKOUT_RESERVATION_MINUTES = 10
+    before = catalog_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        checkout = ready_checkout(gql, channel, rice)
+        assert pay_dummy(gql, checkout["id"])["errors"] == []
+        assert gql.query(COMPLETE, {"id": checkout["id"]})["checkoutComplete"]["errors"] == []
+    assert catalog_version() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        stock = Stock.objects.get(product_variant=rice)
+        stock.quantity = 20
+        stock.save()
+    assert catalog_version() > before
