@@ -17,6 +17,7 @@ from backend.graphql.inventory.schema import InventoryQueries
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
+from backend.graphql.routing.figures import RoutingFigureQueries
 from backend.graphql.routing.schema import RoutingQueries
 from backend.graphql.stationdesk.mutations import StationDeskMutations
 from backend.graphql.stationdesk.schema import StationDeskQueries
@@ -33,6 +34,7 @@ class Query(
     InventoryQueries,
     OrderQueries,
     RoutingQueries,
+    RoutingFigureQueries,
     StationDeskQueries,
     StationQueries,
     graphene.ObjectType,

@@ -149,3 +149,35 @@ def test_figures_take_a_fixed_number_of_queries(net, django_assert_max_num_queri
         arrive(parcel(net, at(hour), station="VA1"), at("12:00"))
     with django_assert_max_num_queries(4):
         service_figures(DAY, DAY)
+
+
+FIGURES = """query($from: Date, $to: Date) { stationServiceFigures(dateFrom: $from, dateTo: $to) {
+  cutoff total { eligible sameDay share } byDay { date eligible sameDay share }
+  byTown { town eligible sameDay } legs { kind count averageMinutes }
+  backlog { stationName waiting } } }"""
+
+
+def test_figures_in_the_api_for_station_managers_only(net, client, gql):
+    from django.contrib.auth.models import Permission as DjangoPermission
+
+    from backend.account.jwt import create_access_token
+    from backend.core.permissions import Permission
+    from tests.conftest import GraphQLClient
+    from tests.factories import UserFactory
+
+    arrive(parcel(net, at("08:00"), station="VA1"), at("11:00"))
+    variables = {"from": DAY.isoformat(), "to": DAY.isoformat()}
+    refused = gql.post(FIGURES, variables).json()
+    assert refused["errors"][0]["extensions"]["exception"]["code"] == "PERMISSION_DENIED"
+    manager = UserFactory(is_staff=True)
+    manager.user_permissions.add(
+        DjangoPermission.objects.get(codename=Permission.MANAGE_STATIONS.codename)
+    )
+    api = GraphQLClient(client, create_access_token(manager))
+    data = api.query(FIGURES, variables)["stationServiceFigures"]
+    assert data["cutoff"] == "14:00:00"
+    assert data["total"] == {"eligible": 1, "sameDay": 1, "share": 1.0}
+    assert data["byDay"] == [{"date": "2026-11-30", "eligible": 1, "sameDay": 1, "share": 1.0}]
+    assert data["byTown"] == [{"town": "甲镇", "eligible": 1, "sameDay": 1}]
+    backwards = api.post(FIGURES, {"from": "2026-12-02", "to": "2026-12-01"}).json()
+    assert backwards["errors"][0]["extensions"]["exception"]["code"] == "INVALID"
