@@ -36,6 +36,7 @@ def test_add_to_cart_creates_a_checkout_and_shows_line_and_total(client, rice):
     assert "¥38.40" in html  # 3 × ¥12.80
     assert '<dd class="total">¥95.20</dd>' in html  # ¥38.40 + ¥56.80
     assert "已加入购物车。" in html
+    assert '<a class="checkout-link" href="/checkout/">' in html
 
 
 def test_add_to_cart_requires_csrf(rice):
