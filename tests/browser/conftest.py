@@ -3,7 +3,8 @@ headless) against pytest-django's live server with the county seed loaded.
 
 Playwright's own browser downloads are never used; CI installs Debian's `chromium` package
 (.ci/run). Without /usr/bin/chromium the tests skip with the reason. Screenshots go to
-$BROWSER_SCREENSHOTS when set (CI keeps them as artifacts), else to a pytest temporary folder.
+$BROWSER_SCREENSHOTS when set, else to test-artifacts/screenshots/ in the repository (ignored by
+git), so a CI run leaves them on disk as artifacts.
 """
 
 from __future__ import annotations
@@ -45,10 +46,13 @@ def browser():
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = saved
 
 
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
 @pytest.fixture(scope="session")
-def screenshots(tmp_path_factory) -> Path:
+def screenshots() -> Path:
     folder = os.environ.get("BROWSER_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("browser-screenshots")
+    path = Path(folder) if folder else REPOSITORY / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
