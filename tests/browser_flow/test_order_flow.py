@@ -11,6 +11,7 @@ page must not scroll sideways. Each step's screenshot lands in the screenshots f
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import pytest
 
@@ -52,9 +53,10 @@ class Steps:
 
 def _receive_at_pickup_station(order: Order, *, operator_phone: str) -> None:
     """The station desks scan the parcel along its route, as their operators would."""
-    operator = UserFactory(phone=operator_phone)
+    operator = cast(User, UserFactory(phone=operator_phone))
     shipment = order.shipments.get()
     for leg in shipment.legs.select_related("from_station", "to_station").order_by("sequence"):
+        assert leg.from_station is not None and leg.to_station is not None
         for station in (leg.from_station, leg.to_station):
             StationOperator.objects.get_or_create(station=station, user=operator)
         dispatch_parcel(station=leg.from_station, code=shipment.code, user=operator)
