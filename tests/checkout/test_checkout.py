@@ -459,3 +459,19 @@ def test_carts_and_orders_do_not_empty_the_catalog_cache(
         stock.quantity = 20
         stock.save()
     assert catalog_version() > before
+
+
+def test_email_and_phone_updates(gql, channel, county, rice):
+    checkout = create(gql, channel, [{"variantId": vid(rice), "quantity": 1}])["checkout"]
+    email = """mutation($id: ID!, $v: String!) { checkoutEmailUpdate(id: $id, email: $v) {
+        checkout { email } errors { field code } } }"""
+    phone = """mutation($id: ID!, $v: String!) { checkoutPhoneUpdate(id: $id, phone: $v) {
+        checkout { phone } errors { field code } } }"""
+    ok = gql.query(email, {"id": checkout["id"], "v": "Mei@Example.com"})["checkoutEmailUpdate"]
+    assert ok == {"checkout": {"email": "mei@example.com"}, "errors": []}
+    bad = gql.query(email, {"id": checkout["id"], "v": "not-an-address"})["checkoutEmailUpdate"]
+    assert bad["errors"] == [{"field": "email", "code": "INVALID"}]
+    ok = gql.query(phone, {"id": checkout["id"], "v": "138 1234 5678"})["checkoutPhoneUpdate"]
+    assert ok == {"checkout": {"phone": "+8613812345678"}, "errors": []}
+    bad = gql.query(phone, {"id": checkout["id"], "v": "12345"})["checkoutPhoneUpdate"]
+    assert bad["errors"] == [{"field": "phone", "code": "INVALID"}]

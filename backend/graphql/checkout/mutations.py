@@ -34,6 +34,9 @@ CheckoutError = error_type(
 )
 
 
+ADDRESS_INPUT = "backend.graphql.account.address_types.AddressInput"
+
+
 def _not_found(field: str = "id") -> ValidationError:
     return ValidationError(
         {field: ValidationError(_("购物车不存在。"), code=CheckoutErrorCode.NOT_FOUND)}
@@ -109,8 +112,8 @@ class CheckoutCreateInput(graphene.InputObjectType):
     lines = graphene.List(graphene.NonNull(CheckoutLineInput), required=True)
     email = graphene.String()
     phone = graphene.String()
-    shipping_address = graphene.Field("backend.graphql.account.address_types.AddressInput")
-    billing_address = graphene.Field("backend.graphql.account.address_types.AddressInput")
+    shipping_address = graphene.Field(ADDRESS_INPUT)
+    billing_address = graphene.Field(ADDRESS_INPUT)
 
 
 class CheckoutMutation(BaseMutation):
@@ -239,72 +242,56 @@ class CheckoutLinesDelete(CheckoutMutation):
         return cls.result(checkout)
 
 
-class CheckoutEmailUpdate(CheckoutMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-        email = graphene.String(required=True)
+def _setter(name: str, argument: str, graphene_argument, change, description: str):
+    """A `checkout<Something>Update(id, <argument>)` mutation: lock the cart, hand the value to
+    the checkout service `change(checkout, value)`, return the cart as it is afterwards."""
 
-    class Meta:
-        description = "Sets the checkout's e-mail address (optional: the phone suffices)."
-        error_type_class = CheckoutError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, email):
+    def perform_mutation(cls, root, info, id, **data):
         checkout = get_checkout(info, id, lock=True)
-        services.update_email(checkout, email)
+        change(checkout, data[argument])
         return cls.result(checkout)
 
-
-class CheckoutPhoneUpdate(CheckoutMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-        phone = graphene.String(required=True)
-
-    class Meta:
-        description = "Sets the mobile number the order's notifications go to."
-        error_type_class = CheckoutError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, phone):
-        checkout = get_checkout(info, id, lock=True)
-        services.update_phone(checkout, phone)
-        return cls.result(checkout)
+    arguments = {"id": graphene.ID(required=True), argument: graphene_argument}
+    meta = {"description": description, "error_type_class": CheckoutError}
+    return type(
+        name,
+        (CheckoutMutation,),
+        {
+            "Arguments": type("Arguments", (), arguments),
+            "Meta": type("Meta", (), meta),
+            "perform_mutation": classmethod(perform_mutation),
+        },
+    )
 
 
-class CheckoutShippingAddressUpdate(CheckoutMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-        shipping_address = graphene.Argument(
-            "backend.graphql.account.address_types.AddressInput", required=True
-        )
-
-    class Meta:
-        description = "Sets the delivery address; in the county it names a town and village."
-        error_type_class = CheckoutError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, shipping_address):
-        checkout = get_checkout(info, id, lock=True)
-        services.update_shipping_address(checkout, _address_data(shipping_address))
-        return cls.result(checkout)
-
-
-class CheckoutBillingAddressUpdate(CheckoutMutation):
-    class Arguments:
-        id = graphene.ID(required=True)
-        billing_address = graphene.Argument(
-            "backend.graphql.account.address_types.AddressInput", required=True
-        )
-
-    class Meta:
-        description = "Sets the billing address."
-        error_type_class = CheckoutError
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, billing_address):
-        checkout = get_checkout(info, id, lock=True)
-        services.update_billing_address(checkout, _address_data(billing_address))
-        return cls.result(checkout)
+CheckoutEmailUpdate = _setter(
+    "CheckoutEmailUpdate",
+    "email",
+    graphene.String(required=True),
+    services.update_email,
+    "Sets the checkout's e-mail address (optional: the phone suffices).",
+)
+CheckoutPhoneUpdate = _setter(
+    "CheckoutPhoneUpdate",
+    "phone",
+    graphene.String(required=True),
+    services.update_phone,
+    "Sets the mobile number the order's notifications go to.",
+)
+CheckoutShippingAddressUpdate = _setter(
+    "CheckoutShippingAddressUpdate",
+    "shipping_address",
+    graphene.Argument(ADDRESS_INPUT, required=True),
+    lambda checkout, value: services.update_shipping_address(checkout, _address_data(value)),
+    "Sets the delivery address; in the county it names a town and village.",
+)
+CheckoutBillingAddressUpdate = _setter(
+    "CheckoutBillingAddressUpdate",
+    "billing_address",
+    graphene.Argument(ADDRESS_INPUT, required=True),
+    lambda checkout, value: services.update_billing_address(checkout, _address_data(value)),
+    "Sets the billing address.",
+)
 
 
 class CheckoutDeliveryMethodUpdate(CheckoutMutation):
