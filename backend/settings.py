@@ -300,6 +300,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}, "pgserver": {"level": "WARNING"}},
 }
 
+# Encryption at rest (backend.core.crypto): comma-separated Fernet keys, newest first. Empty in
+# development, where a key is derived from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = [
+    k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()
+]
+
 UNFOLD = {
     "SITE_TITLE": _("县域电商 · 管理后台"),
     "SITE_HEADER": _("县域电商管理后台"),
@@ -321,6 +327,8 @@ def _refuse_unsafe_production() -> None:
         problems.append("ALLOWED_HOSTS is empty")
     if not os.environ.get("DATABASE_URL"):
         problems.append("DATABASE_URL is not set")
+    if not FIELD_ENCRYPTION_KEYS:
+        problems.append("FIELD_ENCRYPTION_KEYS is not set")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 

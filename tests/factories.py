@@ -15,7 +15,7 @@ from backend.divisions import models as divisions
 from backend.inventory.models import Stock, Warehouse
 from backend.order import models as order_models
 from backend.stations import models as station_models
-from backend.vendors.models import Vendor, VendorKind
+from backend.vendors.models import Vendor, VendorKind, VendorStatus
 
 
 class ChannelFactory(factory.django.DjangoModelFactory):
@@ -110,6 +110,7 @@ class VendorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"合作社{n}")
     slug = factory.Sequence(lambda n: f"vendor-{n}")
     kind = VendorKind.COOPERATIVE
+    status = VendorStatus.ACTIVE
 
 
 class ProductFactory(factory.django.DjangoModelFactory):

@@ -15,13 +15,13 @@ class VendorAdmin(ModelAdmin):
         "village",
         "contact_phone",
         "product_count",
-        "is_active",
+        "status",
     )
-    list_filter = ("kind", "is_active", "town")
+    list_filter = ("kind", "status", "town")
     search_fields = ("name", "slug", "legal_name", "town", "village", "contact_phone")
     readonly_fields = ("created_at", "updated_at")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "legal_name", "description", "is_active")}),
+        (None, {"fields": ("name", "slug", "kind", "legal_name", "description", "status")}),
         (_("所在地与联系方式"), {"fields": ("town", "village", "contact_phone")}),
         (_("记录"), {"fields": ("created_at", "updated_at")}),
     )

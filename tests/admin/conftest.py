@@ -29,7 +29,7 @@ from backend.catalog.models import (
 )
 from backend.channel.models import Channel
 from backend.inventory.models import Stock, Warehouse
-from backend.vendors.models import Vendor, VendorKind
+from backend.vendors.models import Vendor, VendorKind, VendorStatus
 
 _serial = count(1)
 
@@ -76,6 +76,7 @@ def catalog(db) -> Catalog:
         name="东王集稻米合作社",
         slug="dongwangji-coop",
         kind=VendorKind.COOPERATIVE,
+        status=VendorStatus.ACTIVE,
         town="东王集镇",
     )
     root = Category.objects.create(name="农产品", slug="farm")

@@ -433,7 +433,7 @@ class _Loader:
                 "town": vendor["town"],
                 "village": vendor.get("village", ""),
                 "contact_phone": vendor.get("contact_phone", ""),
-                "is_active": vendor.get("is_active", True),
+                "status": vendor.get("status", "active"),
             }
             for vendor in self.seed.records("vendors")
         ]

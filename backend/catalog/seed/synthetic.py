@@ -41,7 +41,7 @@ from backend.catalog.thumbnails import render_thumbnail, thumbnail_sizes
 from backend.channel.models import Channel
 from backend.inventory.models import Stock, Warehouse
 from backend.search.indexing import reindex_products
-from backend.vendors.models import Vendor
+from backend.vendors.models import Vendor, VendorStatus
 
 SLUG_PREFIX = "synthetic-"
 SKU_PREFIX = "SYN-"
@@ -115,7 +115,7 @@ class _Generator:
                 "parent__sort_order", "sort_order", "slug"
             )
         )
-        self.vendors = list(Vendor.objects.filter(is_active=True).order_by("slug"))
+        self.vendors = list(Vendor.objects.filter(status=VendorStatus.ACTIVE).order_by("slug"))
         product_types = {t.pk: t for t in ProductType.objects.all()}
         if not (self.channels and leaves and product_types):
             raise SyntheticCatalogError(
