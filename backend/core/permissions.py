@@ -18,6 +18,7 @@ class Permission(models.TextChoices):
     MANAGE_STAFF = "account.manage_staff", "Manage staff"
     MANAGE_ORDERS = "order.manage_orders", "Manage orders"
     MANAGE_STATIONS = "stations.manage_stations", "Manage stations"
+    MANAGE_VENDORS = "vendors.manage_vendors", "Manage vendors and review their listings"
 
     @property
     def codename(self) -> str:
