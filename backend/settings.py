@@ -9,9 +9,11 @@ the production checks in `backend.core.checks`, which refuse to start an unsafe 
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +62,9 @@ INSTALLED_APPS = [
     "backend.order",
     "backend.payment",
     "backend.vendors",
+    "backend.listings",
+    "backend.settlement",
+    "backend.vendordesk",
     "backend.brand",
     "backend.search",
     "backend.stations",
@@ -200,7 +205,31 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.stationdesk.tasks.return_uncollected_parcels",
         "schedule": 3600.0,
     },
+    # Vendors (issue #6): an expired certificate removes its badge and tells the vendor.
+    "expire-listing-certificates": {
+        "task": "backend.listings.tasks.expire_certificates_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # Statements for the month that just ended, on the 1st (service-centre staff review and
+    # issue them; see docs/guides/reviewer.md).
+    "draft-vendor-statements": {
+        "task": "backend.settlement.tasks.draft_statements_task",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
 }
+
+# Vendors (issue #6).
+# Application documents and certificates: accepted types and the largest file.
+VENDOR_DOCUMENT_CONTENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
+VENDOR_DOCUMENT_MAX_BYTES = int(os.environ.get("VENDOR_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+# How long a staff invitation sent by SMS stays valid.
+VENDOR_INVITATION_DAYS = int(os.environ.get("VENDOR_INVITATION_DAYS", "7"))
+# A price change of an approved listing by more than this percentage goes back to review.
+LISTING_PRICE_REVIEW_PERCENT = Decimal(os.environ.get("LISTING_PRICE_REVIEW_PERCENT", "10"))
+# Vendors are told this many days before one of their certificates expires.
+CERTIFICATE_EXPIRY_WARNING_DAYS = int(os.environ.get("CERTIFICATE_EXPIRY_WARNING_DAYS", "30"))
+# The largest bulk listing import file, in rows.
+LISTING_IMPORT_MAX_ROWS = int(os.environ.get("LISTING_IMPORT_MAX_ROWS", "2000"))
 
 # GraphQL API.
 GRAPHENE = {"SCHEMA": "backend.graphql.api.schema", "MIDDLEWARE": []}

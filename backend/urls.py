@@ -11,6 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Station operators' mobile pages (issue #4).
     path("station/", include("backend.stationdesk.urls")),
+    # Vendors' workspace: a cooperative's staff on a phone (issue #6).
+    path("vendor/", include("backend.vendordesk.urls")),
     path("", include("backend.graphql.urls")),
     # Payment providers' notifications (Stripe: /webhooks/stripe/).
     path("", include("backend.payment.urls")),

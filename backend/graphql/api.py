@@ -14,15 +14,22 @@ from backend.graphql.checkout.schema import CheckoutQueries
 from backend.graphql.divisions.schema import DivisionQueries
 from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
+from backend.graphql.listings.import_mutations import ListingImportMutations
+from backend.graphql.listings.mutations import ListingMutations
+from backend.graphql.listings.schema import ListingQueries
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
 from backend.graphql.routing.figures import RoutingFigureQueries
 from backend.graphql.routing.schema import RoutingQueries
+from backend.graphql.settlement.mutations import SettlementMutations
+from backend.graphql.settlement.schema import SettlementQueries
 from backend.graphql.stationdesk.mutations import StationDeskMutations
 from backend.graphql.stationdesk.schema import StationDeskQueries
 from backend.graphql.stations.mutations import StationMutations
 from backend.graphql.stations.schema import StationQueries
+from backend.graphql.vendors.mutations import VendorMutations
+from backend.graphql.vendors.schema import VendorQueries
 
 
 class Query(
@@ -32,11 +39,14 @@ class Query(
     CheckoutQueries,
     DivisionQueries,
     InventoryQueries,
+    ListingQueries,
     OrderQueries,
     RoutingQueries,
     RoutingFigureQueries,
     StationDeskQueries,
+    SettlementQueries,
     StationQueries,
+    VendorQueries,
     graphene.ObjectType,
 ):
     node = graphene.relay.Node.Field()
@@ -49,10 +59,14 @@ class Mutation(
     ChannelMutations,
     CheckoutMutations,
     InventoryMutations,
+    ListingImportMutations,
+    ListingMutations,
     OrderMutations,
     PaymentMutations,
     StationDeskMutations,
+    SettlementMutations,
     StationMutations,
+    VendorMutations,
     graphene.ObjectType,
 ):
     pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class ListingImportMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class ListingMutations(graphene.ObjectType):
+    pass

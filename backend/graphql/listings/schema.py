@@ -1,0 +1,5 @@
+import graphene
+
+
+class ListingQueries(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class SettlementMutations(graphene.ObjectType):
+    pass

@@ -1,0 +1,5 @@
+import graphene
+
+
+class SettlementQueries(graphene.ObjectType):
+    pass

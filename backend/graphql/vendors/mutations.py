@@ -1,0 +1,5 @@
+import graphene
+
+
+class VendorMutations(graphene.ObjectType):
+    pass

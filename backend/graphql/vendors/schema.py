@@ -1,0 +1,5 @@
+import graphene
+
+
+class VendorQueries(graphene.ObjectType):
+    pass

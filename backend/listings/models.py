@@ -1,0 +1,1 @@
+"""Listing review: listing states, pending revisions, review decisions, certificates."""

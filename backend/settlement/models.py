@@ -1,0 +1,1 @@
+"""Vendor settlement: statements per vendor and period, their frozen lines, payment."""
