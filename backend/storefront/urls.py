@@ -17,6 +17,7 @@ urlpatterns = [
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),
     path("about/", views.about, name="about"),
+    path("language/", views.switch_language, name="language"),
     path("", include("backend.storefront.shop_urls")),
     path("pages/<slug:slug>/", views.static_page, name="page"),
     path("robots.txt", views.robots_txt, name="robots"),

@@ -13,6 +13,7 @@ import hashlib
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,6 +46,7 @@ from backend.storefront.filters import (
     parse_listing_query,
     sort_choices,
 )
+from backend.storefront.page_cache import cache_anonymous_page
 from backend.storefront.pages import load_page, page_links
 from backend.storefront.security import with_csp
 
@@ -113,6 +116,7 @@ class HomeContent:
 
 @require_GET
 @with_csp
+@cache_anonymous_page("home")
 def home(request):
     context = _base_context(request, canonical=reverse("storefront:home"))
     context["home"] = HomeContent(context["channel"])
@@ -407,6 +411,32 @@ def static_page(request, slug: str):
 
 
 @require_GET
+def switch_language(request):
+    """The footer's language switch: a GET form, so pages carrying it need no CSRF token and
+    can be cached whole (see page_cache). Choosing a language is a preference, not a change
+    anyone could abuse; `next` must point back into this site."""
+    language = request.GET.get("language", "")
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("storefront:home")
+    response = redirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@require_GET
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("storefront:sitemap"))
     lines = [
@@ -415,6 +445,7 @@ def robots_txt(request):
         "Disallow: /graphql/",
         "Disallow: /cart/",
         "Disallow: /search/",
+        "Disallow: /language/",
         f"Sitemap: {sitemap}",
         "",
     ]
