@@ -358,6 +358,15 @@ def _refuse_unsafe_production() -> None:
         problems.append("DATABASE_URL is not set")
     if not FIELD_ENCRYPTION_KEYS:
         problems.append("FIELD_ENCRYPTION_KEYS is not set")
+    else:
+        from cryptography.fernet import Fernet
+
+        for key in FIELD_ENCRYPTION_KEYS:
+            try:
+                Fernet(key.strip())
+            except ValueError:
+                problems.append("FIELD_ENCRYPTION_KEYS holds a key that is not a Fernet key")
+                break
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 

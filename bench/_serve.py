@@ -4,6 +4,7 @@ this directory is on `sys.path`)."""
 
 from __future__ import annotations
 
+import base64
 import http.client
 import os
 import secrets
@@ -81,6 +82,7 @@ def serve(env: dict, port: int, workers: int, extra_env: dict[str, str]) -> subp
         "COUNTY_MARKET_ENV": "production",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "FIELD_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "0",
         "DB_QUERY_COUNT_HEADER": "1",

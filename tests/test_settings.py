@@ -16,6 +16,7 @@ GOOD = {
     "SECRET_KEY": "x" * 50,
     "ALLOWED_HOSTS": "market.example.cn",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/countymarket",
+    "FIELD_ENCRYPTION_KEYS": "zQ2sDbdOPjvKHu3v9nBcdlG6NMBvYKnUl0_ULLMflgo=",
 }
 
 
@@ -49,6 +50,8 @@ def test_production_starts_with_safe_settings():
         ({"SECRET_KEY": "short"}, "shorter than 32 characters"),
         ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS is empty"),
         ({"DATABASE_URL": None}, "DATABASE_URL is not set"),
+        ({"FIELD_ENCRYPTION_KEYS": None}, "FIELD_ENCRYPTION_KEYS is not set"),
+        ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "not a Fernet key"),
     ],
 )
 def test_production_refuses_unsafe_settings(overrides, reason):
