@@ -183,6 +183,7 @@ def main() -> None:
     production = {**env, "COUNTY_MARKET_ENV": "production", "DEBUG": "0"}
     production["SECRET_KEY"] = "bench-only-" + "x" * 40
     production["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    production["FIELD_ENCRYPTION_KEYS"] = "YmVuY2gtb25seS1rZXktbmV2ZXItdXNlZC1lbHNld2g="
     manage(production, "collectstatic", "--noinput")
 
     server = serve(env, args.port, args.workers, {"STATIC_ROOT": str(static_root)})
