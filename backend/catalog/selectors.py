@@ -17,6 +17,7 @@ from backend.catalog.models import (
 from backend.channel.models import Channel
 from backend.core.permissions import Permission, has_permissions
 from backend.inventory.models import Stock
+from backend.vendors.models import VendorStatus
 
 
 def can_manage_products(user) -> bool:
@@ -35,7 +36,9 @@ def visible_products(*, channel: Channel | None, user=None, for_listing: bool = 
 
     Staff who manage products see everything (also products not listed in the channel);
     everyone else sees products published in an active channel, and in lists only those
-    marked visible in listings (Saleor semantics of `visible_in_listings`).
+    marked visible in listings (Saleor semantics of `visible_in_listings`). A product of a
+    vendor that is not active (applied, rejected, suspended) is hidden from shoppers with all
+    its listings; products without a vendor (the county's own) stay visible.
     """
     products = Product.objects.all()
     if can_manage_products(user):
@@ -56,6 +59,7 @@ def visible_products(*, channel: Channel | None, user=None, for_listing: bool = 
     return products.filter(
         Q(channel_listings__published_at__isnull=True)
         | Q(channel_listings__published_at__lte=timezone.now()),
+        Q(vendor__isnull=True) | Q(vendor__status=VendorStatus.ACTIVE),
         **conditions,
     )
 

@@ -39,6 +39,9 @@ class Vendor(models.Model):
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
     # 食品生产许可证编号: SC + 14 digits, only for vendors that process food.
     sc_licence_number = models.CharField(_("食品生产许可证编号"), max_length=16, blank=True)
+    # Declared by the applicant: it makes or packs food (粉丝, 面粉, 酱油, 白酒…), so an
+    # enterprise or cooperative needs an SC licence (《食品生产许可管理办法》).
+    processes_food = models.BooleanField(_("从事食品生产加工"), default=False)
     legal_representative = models.CharField(_("法定代表人"), max_length=100, blank=True)
     description = models.TextField(_("简介"), blank=True)
     town = models.CharField(_("所在乡镇"), max_length=100, blank=True)
@@ -57,6 +60,7 @@ class Vendor(models.Model):
         help_text=_("0.0500 表示 5%；可以为 0。"),
     )
     rejection_reason = models.TextField(_("驳回原因"), blank=True)
+    suspension_reason = models.TextField(_("暂停原因"), blank=True)
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("申请人"),

@@ -21,12 +21,17 @@ def membership(user) -> VendorStaff | None:
     """The user's staff membership, or None (anonymous users and non-members)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    cached = getattr(user, "_vendor_membership_cache", False)
-    if cached is not False:
-        return cached
+    if hasattr(user, "_vendor_membership_cache"):
+        return user._vendor_membership_cache
     found = VendorStaff.objects.select_related("vendor").filter(user=user).first()
     user._vendor_membership_cache = found  # type: ignore[attr-defined]
     return found
+
+
+def forget_membership(user) -> None:
+    """Drop the membership cached on `user` after it changed (applied, joined, removed)."""
+    if user is not None and hasattr(user, "_vendor_membership_cache"):
+        del user._vendor_membership_cache
 
 
 def vendor_of(user) -> Vendor | None:
