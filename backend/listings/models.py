@@ -68,7 +68,8 @@ class Listing(models.Model):
 
 
 class RevisionStatus(models.TextChoices):
-    DRAFT = "draft", _("编辑中")
+    # Pending from the first edit until the reviewer decides; the listing's submitted_at and
+    # the revision's submitted_at tell whether it is in the review queue yet.
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("已驳回")
@@ -86,7 +87,7 @@ class ListingRevision(models.Model):
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="revisions")
     status = models.CharField(
-        _("状态"), max_length=16, choices=RevisionStatus.choices, default=RevisionStatus.DRAFT
+        _("状态"), max_length=16, choices=RevisionStatus.choices, default=RevisionStatus.PENDING
     )
     changes = models.JSONField(_("修改内容"), default=dict, blank=True)
     # The approved values the changes replace, for the reviewer's side-by-side view.
@@ -109,7 +110,7 @@ class ListingRevision(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["listing"],
-                condition=models.Q(status__in=["draft", "pending"]),
+                condition=models.Q(status="pending"),
                 name="listing_one_open_revision",
             )
         ]
