@@ -237,10 +237,12 @@ def required_documents(product_type: ProductType) -> list[Requirement]:
 
 
 def _valid_certificates(product: Product, today: datetime.date) -> list[ProductCertificate]:
+    # .all() and a filter in Python: the review queue prefetches the certificates.
     return [
         certificate
-        for certificate in product.certificates.filter(status=CertificateStatus.VALID)
-        if certificate.expires_on is None or certificate.expires_on >= today
+        for certificate in product.certificates.all()
+        if certificate.status == CertificateStatus.VALID
+        and (certificate.expires_on is None or certificate.expires_on >= today)
     ]
 
 
@@ -301,7 +303,16 @@ def _badge_name(slug: str) -> str:
 
 
 def product_badges(product: Product) -> list[str]:
-    """The certification badges the product shows now (values of the `certification` attribute)."""
+    """The certification badges the product shows now (values of the `certification` attribute).
+
+    Read from prefetched `attributevalues` (with value__attribute) when the caller has them."""
+    prefetched = getattr(product, "_prefetched_objects_cache", {}).get("attributevalues")
+    if prefetched is not None:
+        return [
+            row.value.slug
+            for row in sorted(prefetched, key=lambda row: (row.sort_order, row.pk))
+            if row.value.attribute.slug == CERTIFICATION_ATTRIBUTE
+        ]
     return list(
         AssignedProductAttributeValue.objects.filter(
             product=product, value__attribute__slug=CERTIFICATION_ATTRIBUTE
