@@ -865,7 +865,13 @@ def submit_for_review(*, actor, product: Product) -> Listing:
     _check_transition(listing, SUBMIT)
     revision = _open_revision(listing)
     if listing.state == ListingState.APPROVED and revision is None:
-        raise _error("state", _("已上架的商品没有待审核的修改。"), Code.NOTHING_TO_SUBMIT)
+        raise _error(
+            "state",
+            _("商品已上架，且没有待审核的修改，无需提交。"),
+            Code.INVALID_TRANSITION,
+            state=listing.state,
+            action=SUBMIT,
+        )
     _require_active_vendor(product.vendor)
     if product.category_id is None:
         raise _error("category", _("请先为商品选择分类。"), Code.PRODUCT_WITHOUT_CATEGORY)
