@@ -488,7 +488,10 @@ def initialize_transaction(
     item.payment_method_type = result.payment_method_type
     item.save(update_fields=["psp_reference", "client_secret", "payment_method_type"])
     event = apply_gateway_result(item, result, user=user)
-    return _step(item, event)
+    step = _step(item, event)
+    if result.redirect_url:
+        step.data = {**(step.data or {}), "redirect_url": result.redirect_url}
+    return step
 
 
 @db_transaction.atomic

@@ -8,16 +8,19 @@ names. The chosen gateway waits in the session until the shopper places the orde
 is the payment started and the checkout completed, so going back a step never leaves a
 half-paid cart.
 
-Stripe needs Stripe.js in the page, which the storefront's Content-Security-Policy
-(`script-src 'self'`, no third-party script) and its no-JavaScript budget leave out; Stripe is
-therefore listed as unavailable here when it is configured, and stays available to API
-clients.
+Stripe's cards and WeChat Pay need Stripe.js in the page, which the Content-Security-Policy
+(`script-src 'self'`, no third-party script) and the no-JavaScript budget leave out; they stay
+with API clients. Alipay needs no script: when Stripe is configured with it, placing the order
+confirms a PaymentIntent on the server, the shopper approves on Alipay's page and comes back
+to `checkout_pay_return`, which asks Stripe for the outcome and only then completes the
+checkout.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from backend.checkout.calculations import CheckoutInfo, load_checkout_info
 from backend.checkout.complete import complete_checkout
@@ -37,8 +40,12 @@ from backend.checkout.models import Checkout
 from backend.checkout.services import update_delivery_method, update_phone, update_shipping_address
 from backend.order.models import Order
 from backend.payment.gateways import available_gateways
-from backend.payment.models import Gateway
-from backend.payment.services import checkout_payment_coverage, initialize_transaction
+from backend.payment.models import Gateway, TransactionItem
+from backend.payment.services import (
+    checkout_payment_coverage,
+    initialize_transaction,
+    process_transaction,
+)
 from backend.stations.models import Station
 from backend.stations.opening_hours import DAYS
 from backend.storefront.cart import SESSION_KEY, session_checkout
@@ -55,8 +62,14 @@ from backend.storefront.security import with_csp
 from backend.storefront.views import _base_context
 
 GATEWAY_SESSION_KEY = "storefront_checkout_gateway"
-# Gateways the server-rendered pages can take to the end without third-party script.
+# Gateways the server-rendered pages can take to the end without third-party script. Stripe
+# joins them for Alipay, which is confirmed on the server and finished on Alipay's own page
+# (`checkout_pay_return`); cards and WeChat Pay need Stripe.js and stay with the apps.
 WEB_GATEWAYS = (Gateway.DUMMY.value, Gateway.PAY_AT_STATION.value)
+WEB_STRIPE_METHOD = "alipay"
+# Kept in the session while the shopper is away approving the payment.
+NOTE_SESSION_KEY = "storefront_checkout_note"
+APPROVE_SESSION_KEY = "storefront_checkout_approve_url"
 
 STEPS = (
     ("contact", gettext_lazy("联系方式")),
@@ -73,6 +86,10 @@ def national_phone(phone: str) -> str:
     return phone[3:] if phone.startswith("+86") else phone
 
 
+def _stripe_method_types() -> list[str]:
+    return list(settings.STRIPE_PAYMENT_METHOD_TYPES)
+
+
 def _gateway_choices(info: CheckoutInfo) -> list[dict]:
     """The channel's gateways; paying at the station is for parcels collected at a station
     (the operator takes the money at the hand-over), so other deliveries cannot choose it."""
@@ -81,11 +98,14 @@ def _gateway_choices(info: CheckoutInfo) -> list[dict]:
     choices = []
     for gateway in available_gateways(info.checkout.channel):
         note = ""
-        if gateway.id not in WEB_GATEWAYS:
+        name = gateway.name
+        if gateway.id == Gateway.STRIPE and WEB_STRIPE_METHOD in _stripe_method_types():
+            name = _("支付宝")
+        elif gateway.id not in WEB_GATEWAYS:
             note = _("网页版暂不支持在线支付，请使用 App 或选择其他支付方式。")
         elif gateway.id == Gateway.PAY_AT_STATION and not collected:
             note = _("仅限到站自提的订单。")
-        choices.append({"id": gateway.id, "name": gateway.name, "usable": not note, "note": note})
+        choices.append({"id": gateway.id, "name": name, "usable": not note, "note": note})
     return choices
 
 
@@ -384,21 +404,46 @@ def _back_to_step(request, error: ValidationError):
     return redirect(f"storefront:checkout-{step}")
 
 
-def _pay(request, checkout: Checkout, gateway: str) -> None:
-    """Start the chosen payment unless the checkout is already covered by it."""
+def _pay(request, checkout: Checkout, gateway: str) -> str:
+    """Start the chosen payment unless the checkout is already covered by it. Returns the
+    provider's page the shopper must approve the payment on, or "" when it is settled."""
     coverage = checkout_payment_coverage(checkout)
     total = load_checkout_info(checkout).total().gross.amount
     if gateway == Gateway.PAY_AT_STATION and coverage.pay_at_station:
-        return
+        return ""
     if gateway != Gateway.PAY_AT_STATION and coverage.charged + coverage.authorized >= total:
-        return
-    initialize_transaction(
+        return ""
+    data: dict = {}
+    if gateway == Gateway.STRIPE:
+        data = {
+            "paymentMethodType": WEB_STRIPE_METHOD,
+            "returnUrl": request.build_absolute_uri(reverse("storefront:checkout-pay-return")),
+        }
+    step = initialize_transaction(
         checkout=checkout,
         gateway_id=gateway,
         amount=None,
-        data={},
+        data=data,
         user=request.user,
     )
+    return (step.data or {}).get("redirect_url", "")
+
+
+def _complete(request, checkout: Checkout, *, token, user, note: str) -> HttpResponse:
+    try:
+        order, _created = complete_checkout(checkout.token, user=user, customer_note=note)
+    except ValidationError as error:
+        return _back_to_step(request, error)
+    except Checkout.DoesNotExist:
+        # A concurrent post completed this checkout between our read and the payment's lock.
+        placed = _placed_order(token, user)
+        if placed is None:
+            return redirect("storefront:cart")
+        order = placed
+    for key in (SESSION_KEY, GATEWAY_SESSION_KEY, NOTE_SESSION_KEY, APPROVE_SESSION_KEY):
+        request.session.pop(key, None)
+    messages.success(request, _("下单成功！订单号 %(number)s。") % {"number": order.number})
+    return redirect("storefront:order", order_id=order.pk)
 
 
 @require_POST
@@ -426,20 +471,92 @@ def checkout_place(request):
         messages.error(request, _("请选择支付方式。"))
         return redirect("storefront:checkout-payment")
     try:
-        _pay(request, checkout, gateway)
-        order, _created = complete_checkout(checkout.token, user=user, customer_note=note)
+        approve_at = _pay(request, checkout, gateway)
     except ValidationError as error:
         return _back_to_step(request, error)
-    except Checkout.DoesNotExist:
-        # A concurrent post completed this checkout between our read and the payment's lock.
-        placed = _placed_order(token, user)
-        if placed is None:
-            return redirect("storefront:cart")
-        order = placed
-    request.session.pop(SESSION_KEY, None)
-    request.session.pop(GATEWAY_SESSION_KEY, None)
-    messages.success(request, _("下单成功！订单号 %(number)s。") % {"number": order.number})
-    return redirect("storefront:order", order_id=order.pk)
+    if approve_at:
+        # Off to Alipay; the order is placed when the shopper comes back paid.
+        request.session[NOTE_SESSION_KEY] = note
+        request.session[APPROVE_SESSION_KEY] = approve_at
+        return redirect("storefront:checkout-pay-approve", permanent=False)
+    return _complete(request, checkout, token=token, user=user, note=note)
+
+
+@require_GET
+@with_csp
+def checkout_pay_approve(request):
+    """A page that sends the shopper on to the provider (a meta refresh and a link): the
+    Content-Security-Policy's `form-action 'self'` would stop the order form's response from
+    redirecting off the site, while a navigation from this page is not a form submission."""
+    url = request.session.get(APPROVE_SESSION_KEY, "")
+    if not url or session_checkout(request) is None:
+        return redirect("storefront:checkout-payment")
+    context = _base_context(request)
+    context.update(title=_("前往支付宝付款"), robots="noindex", approve_url=url)
+    return render(request, "storefront/checkout/pay_approve.html", context)
+
+
+@require_GET
+@with_csp
+def checkout_pay_return(request):
+    """Where Alipay (through Stripe) sends the shopper back. The payment's state is asked of
+    Stripe — never taken from the query string — and the checkout is completed once it is
+    paid; a payment still being confirmed shows a page to check again."""
+    token = request.session.get(SESSION_KEY)
+    user = request.user if request.user.is_authenticated else None
+    reference = request.GET.get("payment_intent", "")
+    checkout = session_checkout(request)
+    if checkout is None:
+        # Back again after the order was placed (a reload, the back button).
+        order = _placed_order(token, user) or _order_paid_by(reference, user)
+        return (
+            redirect("storefront:order", order_id=order.pk)
+            if order
+            else redirect("storefront:cart")
+        )
+    item = (
+        TransactionItem.objects.filter(
+            checkout=checkout, gateway=Gateway.STRIPE, psp_reference=reference
+        ).first()
+        if reference
+        else None
+    )
+    if item is None:
+        messages.error(request, _("没有找到这笔支付，请重新选择支付方式。"))
+        return redirect("storefront:checkout-payment")
+    try:
+        process_transaction(item, user=user)
+    except ValidationError as error:
+        return _back_to_step(request, error)
+    coverage = checkout_payment_coverage(checkout)
+    total = load_checkout_info(checkout).total().gross.amount
+    if coverage.charged + coverage.authorized >= total:
+        note = request.session.get(NOTE_SESSION_KEY, "")
+        return _complete(request, checkout, token=token, user=user, note=note)
+    item.refresh_from_db()
+    if item.charge_pending_value > 0:
+        return render(
+            request,
+            "storefront/checkout/pay_pending.html",
+            {**_base_context(request), "title": _("支付确认中"), "robots": "noindex"},
+        )
+    messages.error(request, _("支付没有完成，请重新支付或选择其他支付方式。"))
+    return redirect("storefront:checkout-review")
+
+
+def _order_paid_by(reference: str, user) -> Order | None:
+    """The shopper's order a Stripe payment went to, once the checkout became that order."""
+    if not reference:
+        return None
+    item = (
+        TransactionItem.objects.filter(gateway=Gateway.STRIPE, psp_reference=reference)
+        .select_related("order")
+        .first()
+    )
+    order = item.order if item is not None else None
+    if order is None or (order.user_id is not None and (user is None or user.pk != order.user_id)):
+        return None
+    return order
 
 
 def _placed_order(token, user) -> Order | None:

@@ -115,6 +115,8 @@ class StripeStandIn:
         with self._lock:
             intent = self.intents[intent_id]
             intent.update(changes)
+            if changes.get("status") in ("succeeded", "requires_payment_method", "canceled"):
+                intent["next_action"] = None
             if changes.get("status") == "succeeded":
                 intent.setdefault("latest_charge", _id("ch"))
                 if not changes.get("amount_received"):
@@ -219,7 +221,27 @@ class StripeStandIn:
             "payment_method": None,
             "payment_method_types": params.get("payment_method_types", ["card"]),
             "status": "requires_payment_method",
+            "next_action": None,
         }
+        if params.get("confirm") == "true":
+            # Server-side confirmation of a redirect method (Alipay): Stripe answers
+            # `requires_action` with the provider's page to send the shopper to.
+            method = (params.get("payment_method_data") or {}).get("type")
+            if method not in intent["payment_method_types"] or not params.get("return_url"):
+                return 400, _error(
+                    "invalid_request_error", "confirm=true needs payment_method_data and return_url"
+                )
+            intent.update(
+                status="requires_action",
+                payment_method=_id("pm"),
+                next_action={
+                    "type": "redirect_to_url",
+                    "redirect_to_url": {
+                        "url": f"{self.url}/authorize/{intent_id}",
+                        "return_url": params["return_url"],
+                    },
+                },
+            )
         self.intents[intent_id] = intent
         return 200, json.loads(json.dumps(intent))
 

@@ -35,6 +35,8 @@ class GatewayResult:
     psp_reference: str = ""
     payment_method_type: str = ""
     client_secret: str = ""
+    # Where the shopper must go to approve the payment (e.g. Alipay's page), if anywhere.
+    redirect_url: str = ""
 
 
 @dataclass

@@ -4,7 +4,9 @@ Amounts go to Stripe in the currency's smallest unit (fen for CNY). Every create
 idempotency key derived from the transaction's token, so a retried request (by the client, by
 the library's network retries, or by a shopper pressing the button twice with the same
 idempotency key) returns Stripe's first object instead of a second PaymentIntent or refund.
-The storefront confirms the PaymentIntent with Stripe.js using `client_secret`; the outcome
+An app confirms the PaymentIntent with Stripe.js using `client_secret`; for Alipay a
+`returnUrl` in the gateway data confirms it on the server instead, and the shopper is sent to
+`redirect_url` (the web storefront does this). The outcome
 reaches us by `transactionProcess` (which retrieves the PaymentIntent) and by the signed
 webhook (`backend.payment.webhooks`), whichever comes first, counted once.
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 import stripe
 from django.conf import settings
@@ -36,6 +39,10 @@ from backend.payment.gateways.base import (
 from backend.payment.models import Gateway, TransactionEventType, TransactionItem
 
 Type = TransactionEventType
+
+# Payment methods a PaymentIntent can confirm on the server and finish by redirecting the
+# shopper to the provider and back (https://docs.stripe.com/payments/alipay/accept-a-payment).
+REDIRECT_METHOD_TYPES = ("alipay",)
 
 # Currencies without a minor unit would be sent as-is; CNY has two decimals (fen).
 ZERO_DECIMAL_CURRENCIES = {"JPY", "KRW", "VND"}
@@ -177,10 +184,32 @@ class StripeGateway(PaymentGateway):
             )
         return [str(requested)]
 
+    def _return_url(self, data: dict[str, Any], method_types: list[str]) -> str:
+        """`returnUrl` asks for a redirect payment confirmed on the server (no Stripe.js): the
+        shopper is sent to the provider's page and comes back to this URL. Only one method
+        type, and one that works by redirect, can be confirmed this way."""
+        url = data.get("returnUrl")
+        if url is None:
+            return ""
+        if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
+            raise ValidationError(
+                {"data": ValidationError(_("返回地址无效。"), code=PaymentErrorCode.INVALID)}
+            )
+        if len(method_types) != 1 or method_types[0] not in REDIRECT_METHOD_TYPES:
+            raise ValidationError(
+                {
+                    "data": ValidationError(
+                        _("跳转支付需要指定支付宝作为支付方式。"), code=PaymentErrorCode.INVALID
+                    )
+                }
+            )
+        return url
+
     def initialize(
         self, transaction: TransactionItem, amount: Decimal, data: dict[str, Any]
     ) -> GatewayResult:
         method_types = self._method_types(data)
+        return_url = self._return_url(data, method_types)
         params: dict[str, Any] = {
             "amount": to_minor_units(amount, transaction.currency),
             "currency": transaction.currency.lower(),
@@ -190,6 +219,12 @@ class StripeGateway(PaymentGateway):
                 "transaction_token": str(transaction.token),
             },
         }
+        if return_url:
+            params.update(
+                confirm=True,
+                payment_method_data={"type": method_types[0]},
+                return_url=return_url,
+            )
         try:
             created = client().v1.payment_intents.create(
                 params=params,  # type: ignore[arg-type]
@@ -203,6 +238,9 @@ class StripeGateway(PaymentGateway):
             psp_reference=intent["id"],
             client_secret=intent.get("client_secret") or "",
             payment_method_type=method_types[0] if len(method_types) == 1 else "",
+            redirect_url=((intent.get("next_action") or {}).get("redirect_to_url") or {}).get(
+                "url", ""
+            ),
         )
 
     def retrieve(self, transaction: TransactionItem) -> dict[str, Any]:
