@@ -66,10 +66,11 @@ def require_vendor(user, *, owner: bool = False) -> Vendor:
 def scoped(queryset: QuerySet, user, *, field: str = "vendor") -> QuerySet:
     """Rows of `queryset` the user may see: their vendor's rows for vendor staff, every row for
     vendor managers, none for anyone else. `field` is the lookup to the vendor
-    (e.g. "product__vendor" for variants)."""
+    (e.g. "product__vendor" for variants; "pk" for the Vendor model itself)."""
     if can_manage_vendors(user):
         return queryset
     vendor = vendor_of(user)
     if vendor is None:
         return queryset.none()
-    return queryset.filter(**{field: vendor})
+    # "pk" scopes the vendors themselves: a vendor's staff see their own vendor only.
+    return queryset.filter(**{field: vendor.pk if field in ("pk", "id") else vendor})

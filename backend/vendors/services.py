@@ -320,7 +320,7 @@ def apply(*, actor, data: dict, owner_phone: str | None = None) -> Vendor:
             )
     if not data.get("kind"):
         raise _error("kind", _("请选择商家类型。"), Code.REQUIRED)
-    vendor = Vendor(status=VendorStatus.APPLIED, kind=_kind(data["kind"]))
+    vendor = Vendor(status=VendorStatus.APPLIED.value, kind=_kind(data["kind"]))
     for field, value in _clean(data, vendor, PUBLIC_FIELDS + LEGAL_FIELDS).items():
         setattr(vendor, field, value)
     _check_complete(vendor)
@@ -360,7 +360,7 @@ def resubmit(*, vendor: Vendor, actor, data: dict | None = None) -> Vendor:
     bank = _bank(data or {})
     if bank:
         _store_bank(locked, bank)
-    locked.status = VendorStatus.APPLIED
+    locked.status = VendorStatus.APPLIED.value
     locked.applied_at = timezone.now()
     locked.save()
     audit.record(
@@ -539,7 +539,7 @@ def _transition(
     if check is not None:
         check(locked)
     before = snapshot(locked)
-    locked.status = target
+    locked.status = target.value  # a plain string, as a row read back holds
     for field, value in changes.items():
         setattr(locked, field, value)
     locked.save()

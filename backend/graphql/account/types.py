@@ -28,6 +28,10 @@ class User(DjangoObjectType):
         lambda: _order_connection(),
         description="The user's orders, newest first; seen by the user and order managers.",
     )
+    vendor = graphene.Field(
+        "backend.graphql.vendors.types.Vendor",
+        description="The vendor the user works for, or null; seen by the user and vendor managers.",
+    )
     checkouts = graphene.List(
         graphene.NonNull("backend.graphql.checkout.types.Checkout"),
         channel=graphene.String(description="Slug of a channel to limit the carts to."),
@@ -71,6 +75,14 @@ class User(DjangoObjectType):
     @staticmethod
     def resolve_default_billing_address(root: UserModel, info):
         return root.default_billing_address if _is_self(root, info) else None
+
+    @staticmethod
+    def resolve_vendor(root: UserModel, info):
+        from backend.vendors import scoping
+
+        if not (_is_self(root, info) or scoping.can_manage_vendors(info.context.user)):
+            return None
+        return scoping.vendor_of(root)
 
     @staticmethod
     def resolve_checkouts(root: UserModel, info, channel=None):
