@@ -103,8 +103,9 @@ def test_me_vendor(client, coop):
     assert api(client, user_with_phone()).query(query)["me"]["vendor"] is None
 
 
-VENDORS = """query($filter: VendorFilterInput, $first: Int) { vendors(first: $first, filter: $filter) {
-  totalCount edges { node { name status staff { role } documents { kind } } } } }"""
+VENDORS = """query($filter: VendorFilterInput, $first: Int) {
+  vendors(first: $first, filter: $filter) {
+    totalCount edges { node { name status staff { role } documents { kind } } } } }"""
 
 
 def test_managers_list_and_filter_vendors(client, manager, town):
@@ -245,14 +246,14 @@ CROSS_VENDOR = {
     "{ errors { field code } } }",
     "vendorStaffInvite": 'mutation($id: ID) { vendorStaffInvite(id: $id, phone: "13911112222") { '
     "errors { field code } } }",
-    "vendorStaffRemove": "mutation($id: ID, $user: ID!) { vendorStaffRemove(id: $id, user: $user) { "
-    "errors { field code } } }",
+    "vendorStaffRemove": "mutation($id: ID, $user: ID!) { "
+    "vendorStaffRemove(id: $id, user: $user) { errors { field code } } }",
 }
 
 
 @pytest.mark.parametrize("name", sorted(CROSS_VENDOR))
 def test_another_vendor_s_id_is_not_found(client, town, name):
-    mine, me = vendor_with_owner()
+    _mine, me = vendor_with_owner()
     theirs, their_owner = vendor_with_owner(description="原简介")
     before = AuditLogEntry.objects.count()
     variables = {"id": vid(theirs), "user": to_global_id("User", their_owner.pk)}
