@@ -811,24 +811,36 @@ def add_product_photo(
 
 
 @transaction.atomic
-def remove_product_photo(*, actor, product: Product, media_id: int) -> Listing:
-    """Remove a photo: at once for a draft or rejected product; on an approved one the removal
-    waits in the pending revision (a photo still waiting in the revision is dropped at once)."""
+def remove_product_photo(
+    *, actor, product: Product, media_id: int | None = None, revision_media_id: int | None = None
+) -> Listing:
+    """Remove a photo: a ProductMedia (`media_id`) at once for a draft or rejected product, or
+    on an approved one by recording the removal in the pending revision; or a photo still
+    waiting in the revision (`revision_media_id`, a RevisionMedia), dropped at once."""
     product = vendor_product(actor, product)
     listing = _locked_listing(product)
     _check_transition(listing, EDIT)
-    revision = _open_revision(listing)
-    if revision is not None:
-        waiting = revision.media.filter(pk=media_id).first()
-        if waiting is not None:
-            waiting.image.delete(save=False)
-            waiting.delete()
-            changes = dict(revision.changes)
-            changes["media_added"] = [pk for pk in changes.get("media_added", []) if pk != media_id]
-            revision.changes = changes
-            revision.save(update_fields=["changes", "updated_at"])
-            return listing
-    media = product.media.filter(pk=media_id).first()
+    if revision_media_id is not None:
+        revision = _open_revision(listing)
+        waiting = revision.media.filter(pk=revision_media_id).first() if revision else None
+        if revision is None or waiting is None:
+            raise _error("media", _("找不到该图片。"), Code.NOT_FOUND)
+        waiting.image.delete(save=False)
+        waiting.delete()
+        changes = dict(revision.changes)
+        changes["media_added"] = [
+            pk for pk in changes.get("media_added", []) if pk != revision_media_id
+        ]
+        revision.changes = changes
+        revision.save(update_fields=["changes", "updated_at"])
+        audit.record(
+            actor=actor,
+            action="listing.revision_updated",
+            instance=revision,
+            after={"media_added_removed": revision_media_id},
+        )
+        return listing
+    media = product.media.filter(pk=media_id).first() if media_id is not None else None
     if media is None:
         raise _error("media", _("找不到该图片。"), Code.NOT_FOUND)
     if listing.state == ListingState.APPROVED:

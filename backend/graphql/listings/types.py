@@ -53,6 +53,11 @@ class ChecklistEntry(graphene.ObjectType):
     result = graphene.Field(ChecklistResultEnum, required=True)
 
 
+def _plain(value):
+    """A TextChoices member as the plain string the enums are built from."""
+    return getattr(value, "value", value)
+
+
 class ProductCertificate(DjangoObjectType):
     kind = graphene.Field(CertificateKindEnum, required=True)
     status = graphene.Field(CertificateStatusEnum, required=True)
@@ -67,6 +72,14 @@ class ProductCertificate(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "number", "issued_on", "expires_on", "content_type", "size", "uploaded_at")
         description = "A document about one product: inspection report, licence, certification."
+
+    @staticmethod
+    def resolve_kind(root: models.ProductCertificate, info):
+        return _plain(root.kind)
+
+    @staticmethod
+    def resolve_status(root: models.ProductCertificate, info):
+        return _plain(root.status)
 
     @staticmethod
     def resolve_badge(root: models.ProductCertificate, info):
@@ -91,6 +104,10 @@ class ReviewDecision(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "reasons", "at")
         description = "A reviewer's decision, with the reasons and the checklist."
+
+    @staticmethod
+    def resolve_decision(root: models.ReviewDecision, info):
+        return _plain(root.decision)
 
     @staticmethod
     def resolve_checklist(root: models.ReviewDecision, info):
@@ -121,6 +138,10 @@ class ListingRevision(DjangoObjectType):
             "Changes to the sensitive fields of an approved listing, waiting for review while "
             "the approved version stays on sale."
         )
+
+    @staticmethod
+    def resolve_status(root: models.ListingRevision, info):
+        return _plain(root.status)
 
 
 class MissingDocument(graphene.ObjectType):
@@ -154,6 +175,10 @@ class Listing(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "submitted_at", "decided_at", "has_pending_revision", "updated_at")
         description = "A product's place in the quality review (商品审核)."
+
+    @staticmethod
+    def resolve_state(root: models.Listing, info):
+        return _plain(root.state)
 
     @staticmethod
     def resolve_pending_revision(root: models.Listing, info):
