@@ -55,6 +55,10 @@ class VendorStatementLine(graphene.ObjectType):
     resolve_net = staticmethod(_money("net"))
 
     @staticmethod
+    def resolve_kind(root: models.StatementLine, info):
+        return models.StatementLineKind(root.kind).value
+
+    @staticmethod
     def resolve_order_number(root: models.StatementLine, info):
         return str(root.order_number) if root.order_number else None
 
@@ -112,6 +116,10 @@ class VendorStatement(DjangoObjectType):
     resolve_commission = staticmethod(_money("commission_amount"))
     resolve_adjustments = staticmethod(_money("adjustment_amount"))
     resolve_net_payable = staticmethod(_money("net_amount"))
+
+    @staticmethod
+    def resolve_status(root: models.VendorStatement, info):
+        return models.StatementStatus(root.status).value
 
     @staticmethod
     def resolve_vendor(root: models.VendorStatement, info):
