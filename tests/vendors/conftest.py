@@ -19,6 +19,7 @@ from backend.vendors.validators import CREDIT_CODE_ALPHABET, credit_code_check_c
 from tests.conftest import GraphQLClient
 from tests.factories import TownFactory, UserFactory, VendorFactory, VillageFactory
 from tests.graphql.conftest import staff_with
+from tests.storefront.conftest import rice, shop  # noqa: F401  (fixtures of test_suspension)
 
 _serial = itertools.count(1)
 
