@@ -163,7 +163,14 @@ def refund_shares(vendor: Vendor, *, until: dt.datetime | None = None, since=Non
             if since is not None and event.created_at < since:
                 continue
             found.append(RefundShare(event=event, order_line=line, amount=amount))
-    found.sort(key=lambda share: (share.event.created_at, share.event.pk, share.order_line.pk))
+    found.sort(
+        key=lambda share: (
+            share.event.created_at,
+            share.event.pk,
+            share.order_line.sort_order,
+            str(share.order_line.pk),
+        )
+    )
     return found
 
 
@@ -233,5 +240,13 @@ def unsettled_lines(vendor: Vendor, *, until: dt.datetime, rate: Decimal) -> lis
                     occurred_at=share.event.created_at,
                 )
             )
-    lines.sort(key=lambda line: (line.occurred_at, line.kind, line.order_number or 0))
+    # Date order, then the order's own line order (the export lists them so).
+    lines.sort(
+        key=lambda line: (
+            line.occurred_at,
+            line.kind,
+            line.order_number or 0,
+            line.order_line.sort_order if line.order_line else 0,
+        )
+    )
     return lines

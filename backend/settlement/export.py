@@ -39,7 +39,7 @@ def _local(value) -> str:
 
 def _line_row(line: StatementLine) -> list:
     return [
-        StatementLineKind(line.kind).label,
+        str(StatementLineKind(line.kind).label),
         line.order_number or "",
         line.product_name,
         line.quantity if line.kind == StatementLineKind.SALE else "",
@@ -56,7 +56,7 @@ def title_rows(statement: VendorStatement) -> list[list]:
     return [
         [_("商家"), statement.vendor.name],
         [_("账期"), f"{statement.period_start:%Y-%m-%d} ~ {statement.period_end:%Y-%m-%d}"],
-        [_("状态"), statement.get_status_display()],
+        [_("状态"), str(statement.get_status_display())],
         [_("佣金比例"), f"{statement.commission_rate * 100:.2f}%"],
     ]
 
