@@ -1,5 +1,6 @@
-"""Order queries: `orders` for order managers, `order(id)` for whoever may see it, and
-`orderByToken` for whoever holds the order's UUID (guest checkouts, as in Saleor)."""
+"""Order queries: `orders` for order managers and (vendor-scoped) for a vendor's staff,
+`order(id)` for whoever may see it, and `orderByToken` for whoever holds the order's UUID
+(guest checkouts, as in Saleor)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,24 @@ from django.utils import timezone
 from backend.core.permissions import Permission
 from backend.graphql.catalog.enums import OrderDirection
 from backend.graphql.core.connection import resolve_connection
+from backend.graphql.core.dataloaders import loaders_of
 from backend.graphql.core.errors import PermissionDenied
 from backend.graphql.core.ids import decode_ids, decode_uuid
+from backend.graphql.order.dataloaders import (
+    FulfillmentsByOrderIdLoader,
+    GrantedRefundsByOrderIdLoader,
+    LinesByFulfillmentIdLoader,
+    LinesByOrderIdLoader,
+    TransactionsByOrderIdLoader,
+)
 from backend.graphql.order.enums import OrderSortField, OrderStatusEnum
 from backend.graphql.order.types import Order, OrderCountableConnection
+from backend.graphql.routing.dataloaders import ShipmentsByOrderIdLoader
+from backend.order.models import Fulfillment, FulfillmentLine, OrderLine
 from backend.order.models import Order as OrderModel
 from backend.order.selectors import can_manage_orders, orders_visible_to
+from backend.routing.models import Shipment
+from backend.vendors.scoping import vendor_of
 
 
 class DateRangeInput(graphene.InputObjectType):
@@ -89,6 +102,69 @@ def sort_orders(orders: QuerySet[OrderModel], sort_by: dict | None) -> QuerySet[
     return orders.order_by(f"{prefix}{field}", f"{prefix}number")
 
 
+# --- vendor scoping (issue #6) ----------------------------------------------------------------
+# A vendor's staff (who are not order managers) see the orders that hold at least one of their
+# vendor's lines, and of each only what is theirs: their lines, their parcels, the fulfilments
+# of their lines; never the payments, and the shopper's personal data masked as `orderByToken`
+# masks it for a stranger. The page of orders is fetched first; the related rows for the whole
+# page are then loaded in one statement each and handed to the request's loaders, so the
+# statement count does not grow with the page size.
+
+
+def vendor_orders(vendor) -> QuerySet[OrderModel]:
+    return OrderModel.objects.filter(
+        pk__in=OrderLine.objects.filter(vendor=vendor).values("order_id")
+    )
+
+
+def _vendor_filter(orders: QuerySet[OrderModel], filter: dict) -> QuerySet[OrderModel]:
+    """A vendor may filter by status, date and channel, and search by order number only: the
+    customer filter and an e-mail or phone search would let them probe who bought."""
+    orders = filter_orders(
+        orders, {key: value for key, value in filter.items() if key not in ("customer", "search")}
+    )
+    search = _text(filter.get("search") or "").lstrip("#")
+    if search:
+        number = int(search) if search.isdigit() and len(search) < 19 else None
+        orders = orders.filter(number=number) if number is not None else orders.none()
+    return orders
+
+
+def scope_to_vendor(info, orders: list[OrderModel], vendor) -> None:
+    """Mask each order and give the loaders only the vendor's share of its related rows."""
+    ids = [order.pk for order in orders]
+    for order in orders:
+        order._masked = True  # type: ignore[attr-defined]
+    loaders = loaders_of(info)
+    lines = list(OrderLine.objects.filter(order_id__in=ids, vendor=vendor))
+    shipments = list(Shipment.objects.filter(order_id__in=ids, source_warehouse__vendor=vendor))
+    fulfillments = list(
+        Fulfillment.objects.filter(order_id__in=ids, lines__order_line__vendor=vendor).distinct()
+    )
+    for loader_class, rows in (
+        (LinesByOrderIdLoader, lines),
+        (ShipmentsByOrderIdLoader, shipments),
+        (FulfillmentsByOrderIdLoader, fulfillments),
+        (TransactionsByOrderIdLoader, []),
+        (GrantedRefundsByOrderIdLoader, []),
+    ):
+        loader = loaders.get(loader_class)
+        for order_id in ids:
+            loader.prime(order_id, [row for row in rows if row.order_id == order_id])
+        loaders.register(rows)
+    fulfillment_lines = list(
+        FulfillmentLine.objects.filter(
+            fulfillment_id__in=[f.pk for f in fulfillments], order_line__vendor=vendor
+        )
+    )
+    by_fulfillment = loaders.get(LinesByFulfillmentIdLoader)
+    for fulfillment in fulfillments:
+        by_fulfillment.prime(
+            fulfillment.pk, [x for x in fulfillment_lines if x.fulfillment_id == fulfillment.pk]
+        )
+    loaders.register(fulfillment_lines)
+
+
 class OrderQueries(graphene.ObjectType):
     order = graphene.Field(
         Order,
@@ -99,7 +175,10 @@ class OrderQueries(graphene.ObjectType):
         OrderCountableConnection,
         filter=OrderFilterInput(),
         sort_by=OrderSortingInput(),
-        description="Every order. Requires MANAGE_ORDERS.",
+        description=(
+            "Every order for MANAGE_ORDERS; for a vendor's staff, the orders holding their "
+            "vendor's lines, with only those lines and the shopper's data masked."
+        ),
     )
     order_by_token = graphene.Field(
         Order,
@@ -110,14 +189,32 @@ class OrderQueries(graphene.ObjectType):
     @staticmethod
     def resolve_order(root, info, id):
         pk = decode_uuid(id, "Order")
-        return orders_visible_to(info.context.user).filter(pk=pk).first()
+        user = info.context.user
+        order = orders_visible_to(user).filter(pk=pk).first()
+        if order is not None or can_manage_orders(user):
+            return order
+        vendor = vendor_of(user)
+        if vendor is None:
+            return None
+        order = vendor_orders(vendor).filter(pk=pk).first()
+        if order is not None:
+            loaders_of(info).register([order])
+            scope_to_vendor(info, [order], vendor)
+        return order
 
     @staticmethod
     def resolve_orders(root, info, filter=None, sort_by=None, **pagination):
-        if not can_manage_orders(info.context.user):
+        user = info.context.user
+        if can_manage_orders(user):
+            orders = sort_orders(filter_orders(OrderModel.objects.all(), filter or {}), sort_by)
+            return resolve_connection(orders, OrderCountableConnection, info, **pagination)
+        vendor = vendor_of(user)
+        if vendor is None:
             raise PermissionDenied([Permission.MANAGE_ORDERS])
-        orders = sort_orders(filter_orders(OrderModel.objects.all(), filter or {}), sort_by)
-        return resolve_connection(orders, OrderCountableConnection, info, **pagination)
+        orders = sort_orders(_vendor_filter(vendor_orders(vendor), filter or {}), sort_by)
+        connection = resolve_connection(orders, OrderCountableConnection, info, **pagination)
+        scope_to_vendor(info, [edge.node for edge in connection.edges], vendor)
+        return connection
 
     @staticmethod
     def resolve_order_by_token(root, info, token):
