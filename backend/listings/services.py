@@ -265,7 +265,9 @@ def missing_documents(product: Product, badges: Iterable[str]) -> list[Validatio
             )
             errors.append(
                 ValidationError(
-                    message, code=Code.MISSING_DOCUMENT, params={"kind": requirement.kind}
+                    message,
+                    code=Code.MISSING_DOCUMENT,
+                    params={"kind": CertificateKind(requirement.kind).value},
                 )
             )
     for badge in badges:
@@ -276,7 +278,7 @@ def missing_documents(product: Product, badges: Iterable[str]) -> list[Validatio
                     _("要显示“%(badge)s”标识，须上传有效的%(kind)s证书。")
                     % {"badge": _badge_name(badge), "kind": CertificateKind(kind).label},
                     code=Code.MISSING_DOCUMENT,
-                    params={"kind": kind},
+                    params={"kind": CertificateKind(kind).value},
                 )
             )
     return errors

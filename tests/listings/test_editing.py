@@ -19,11 +19,13 @@ from tests.listings.conftest import certificate, png_bytes
 pytestmark = pytest.mark.django_db
 
 PRODUCT_QUERY = """query($slug: String!, $channel: String!) {
-  product(slug: $slug, channel: $channel) { name variants { pricing { price { gross { amount } } } } }
+  product(slug: $slug, channel: $channel) {
+    name variants { pricing { price { gross { amount } } } }
+  }
 }"""
 
 
-def _price(product) -> Decimal:
+def _price(product) -> Decimal | None:
     return ProductVariantChannelListing.objects.get(variant__product=product).price_amount
 
 

@@ -73,7 +73,7 @@ class ListingBaseMutation(BaseMutation):
             if item["code"] not in known:
                 item["code"] = cls._meta.default_error_code
             if params.get("kind"):
-                item["kind"] = params["kind"]
+                item["kind"] = enum_value(params["kind"])
         return cls(**{cls._meta.error_type_field: items})
 
 
@@ -212,12 +212,9 @@ class VendorProductUpdate(ListingBaseMutation):
     revision = graphene.Field(
         ListingRevision, description="The pending revision the sensitive changes went into."
     )
-    applied = graphene.List(
-        graphene.NonNull(graphene.String), required=True, description="What changed directly."
-    )
+    applied = graphene.List(graphene.NonNull(graphene.String), description="What changed directly.")
     pending = graphene.List(
         graphene.NonNull(graphene.String),
-        required=True,
         description="What waits for review (an approved listing's sensitive fields).",
     )
 
