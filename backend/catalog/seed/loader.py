@@ -434,6 +434,12 @@ class _Loader:
                 "village": vendor.get("village", ""),
                 "contact_phone": vendor.get("contact_phone", ""),
                 "status": vendor.get("status", "active"),
+                "credit_code": vendor.get("credit_code", ""),
+                "legal_representative": vendor.get("legal_representative", ""),
+                "processes_food": vendor.get("processes_food", False),
+                "sc_licence_number": vendor.get("sc_licence_number", ""),
+                # Decimal from the text, so "0.03" stays 0.0300 and never goes through a float.
+                "commission_rate": Decimal(str(vendor.get("commission_rate", 0))),
             }
             for vendor in self.seed.records("vendors")
         ]
