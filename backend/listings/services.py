@@ -502,7 +502,32 @@ def create_vendor_product(
     int}] (optional, the vendor's own warehouses only)}. Prices are set in every active channel;
     the listing starts as a draft and is published when a reviewer approves it.
     """
-    vendor = scoping.require_vendor(actor)
+    return create_product_for_vendor(
+        vendor=scoping.require_vendor(actor),
+        actor=actor,
+        name=name,
+        category=category,
+        product_type=product_type,
+        description=description,
+        variants=variants,
+        certifications=certifications,
+    )
+
+
+@transaction.atomic
+def create_product_for_vendor(
+    *,
+    vendor: Vendor,
+    actor,
+    name: str,
+    category: Category | None,
+    product_type: ProductType | None,
+    description: str | dict = "",
+    variants: list[dict],
+    certifications: list[str] | None = None,
+) -> Product:
+    """create_vendor_product for a vendor given directly (the seed; the service centre entering
+    a product for a farmer without a smartphone). The caller decides who may do this."""
     if vendor.status in (VendorStatus.SUSPENDED, VendorStatus.REJECTED):
         raise _error(None, _("商家已被暂停或未通过入驻审核，不能新建商品。"), Code.VENDOR_SUSPENDED)
     name = _clean_name(name)
@@ -874,7 +899,12 @@ def submit_for_review(*, actor, product: Product) -> Listing:
     The vendor must be active (a suspended vendor cannot submit) and the product must carry the
     documents its type requires and those of the badges it will show (MISSING_DOCUMENT, one
     error per missing kind)."""
-    product = vendor_product(actor, product)
+    return submit_product(actor=actor, product=vendor_product(actor, product))
+
+
+@transaction.atomic
+def submit_product(*, actor, product: Product) -> Listing:
+    """submit_for_review without the vendor-staff check (the seed, the service centre)."""
     listing = _locked_listing(product)
     _check_transition(listing, SUBMIT)
     revision = _open_revision(listing)

@@ -17,6 +17,7 @@ from backend.catalog.seed import (
     load_catalog_seed,
 )
 from backend.catalog.seed.loader import seed_dir
+from backend.listings.seed import seed_listings
 
 
 class Command(BaseCommand):
@@ -67,6 +68,11 @@ class Command(BaseCommand):
             except SyntheticCatalogError as exc:
                 raise CommandError(str(exc)) from exc
             self._write_report(synthetic, title=_("合成商品"), seconds=time.monotonic() - started)
+        # Listing review: products on sale get an approved listing; one new product waits in the
+        # review queue (backend/listings/seed.py).
+        started = time.monotonic()
+        listings = seed_listings()
+        self._write_report(listings, title=_("商品审核"), seconds=time.monotonic() - started)
 
     def _write_report(self, report: SeedReport, *, title: str, seconds: float) -> None:
         self.stdout.write(f"{title}（{seconds:.2f}s）")
