@@ -131,4 +131,4 @@ def export_xlsx(statement: VendorStatement, *, lines=None) -> bytes:
 
 
 def filename(statement: VendorStatement, extension: str) -> str:
-    return f"statement-{statement.vendor.slug}-{statement.period_start:%Y%m}.{extension}"
+    return f"statement-{statement.vendor_id}-{statement.period_start:%Y%m%d}.{extension}"
