@@ -123,14 +123,11 @@ def _read_csv(data: bytes) -> Table:
     text, encoding = _decode(data)
     if any(ord(ch) < 32 and ch not in "\t\r\n" for ch in text[:65536]):
         raise TableError(_not_a_table(), code="UNSUPPORTED_FILE_TYPE")
+    # Excel's quoting rules, with the delimiter the header uses (comma; Excel in some locales
+    # writes semicolons, and text copied from a sheet has tabs).
     first_line = text.split("\n", 1)[0]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            first_line, delimiters=",\t;"
-        )
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    delimiter = max(",\t;", key=first_line.count) if first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
     try:
         return _collect("csv", ([cell.strip() for cell in row] for row in reader), encoding)
     except csv.Error as error:

@@ -77,8 +77,7 @@ def template_xlsx(vendor: Vendor) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = 28 if index == 10 else 16
         if column.key in ("sku", "price", "weight", "quantity"):
             # Text cells keep "DM-001" and "39.90" exactly as typed.
-            for row in range(2, 202):
-                sheet.cell(row=row, column=index).number_format = "@"
+            sheet.column_dimensions[get_column_letter(index)].number_format = "@"
     sheet.freeze_panes = "A2"
 
     lists = book.create_sheet(LISTS_SHEET)
