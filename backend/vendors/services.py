@@ -308,6 +308,12 @@ def apply(*, actor, data: dict, owner_phone: str | None = None) -> Vendor:
         phone = normalize_phone(owner_phone or "") or ""
         if not phone:
             raise _error("owner_phone", _("请填写农户的手机号。"), Code.INVALID_PHONE)
+        if VendorStaff.objects.filter(user__phone=phone).exists():
+            raise _error(
+                "owner_phone",
+                _("该手机号的用户已是其他商家的员工。"),
+                Code.ALREADY_VENDOR_STAFF,
+            )
     else:
         member = scoping.membership(actor)
         if member is not None:

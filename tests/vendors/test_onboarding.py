@@ -135,6 +135,14 @@ def test_the_service_centre_applies_for_a_farmer_without_a_smartphone(
     assert farmer_phone in text and "稻香村稻米合作社" in text and "负责人" in text
 
 
+def test_an_on_behalf_application_for_someone_already_on_a_vendor_s_staff_is_refused(town, manager):
+    _vendor, owner = vendor_with_owner()
+    with pytest.raises(ValidationError) as error:
+        services.apply(actor=manager, data=application(), owner_phone=owner.phone)
+    assert codes(error) == {"owner_phone": ["ALREADY_VENDOR_STAFF"]}
+    assert Vendor.objects.count() == 1
+
+
 def test_only_vendor_managers_apply_on_behalf_of_someone(town, applicant):
     with pytest.raises(ValidationError) as error:
         services.apply(actor=applicant, data=application(), owner_phone=mobile())
