@@ -5,7 +5,7 @@ and after (DESIGN.md: changes that matter to money or certification leave one) a
 `ValidationError` keyed by field with a `VendorErrorCode` when it refuses. Who may act is
 decided by backend.vendors.scoping; a vendor the actor may not see is reported as not found.
 
-The status machine (GB: 审核 by the county's e-commerce service centre):
+The status machine; the county's e-commerce service centre (县电商公共服务中心) reviews:
 
     applied ──approve──▶ active ──suspend──▶ suspended
        │  ▲                 ▲                    │
