@@ -631,6 +631,7 @@ def update_vendor_product(
     listing = _locked_listing(product)
     before = _snapshot(listing)
     sensitive: dict[str, Any] = {}
+    applied: list[str] = []
     if name is not None:
         name = _clean_name(name)
         if name != product.name:
@@ -667,9 +668,9 @@ def update_vendor_product(
             raise _invalid_transition(listing.state, EDIT)
         product.category = category
         product.save(update_fields=["category", "updated_at"])
+        applied.append("category")
     if sensitive or (minor_prices and listing.state != ListingState.APPROVED):
         _check_transition(listing, EDIT)
-    applied: list[str] = []
     revision = None
     if sensitive and listing.state == ListingState.APPROVED:
         revision = _merge_revision(listing, sensitive, actor)
