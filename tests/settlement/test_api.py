@@ -246,3 +246,25 @@ def test_sales_figures_per_day_and_top_products(channel, vendor, other_vendor):
         ("灌云大米", 2, Decimal("25.60")),
         ("莲藕", 1, Decimal("6.00")),
     ]
+
+
+ADJUST = """
+mutation ($id: ID!, $amount: String!, $reason: String!) {
+  vendorStatementAddAdjustment(id: $id, amount: $amount, reason: $reason) {
+    statement { netPayable { amount } adjustments { amount } }
+    line { kind amount { amount } note }
+    errors { field code }
+  }
+}"""
+
+
+def test_adjustment_through_the_api(client, manager, vendor, statements):
+    api = api_for(client, manager)
+    statement = statements[vendor.pk]
+    done = api.query(ADJUST, {"id": gid(statement), "amount": "2.50", "reason": "运费补贴"})
+    data = done["vendorStatementAddAdjustment"]
+    assert data["errors"] == []
+    assert data["line"] == {"kind": "ADJUSTMENT", "amount": {"amount": 2.5}, "note": "运费补贴"}
+    assert data["statement"]["netPayable"]["amount"] == 25.87  # 23.37 + 2.50
+    bad = api.query(ADJUST, {"id": gid(statement), "amount": "1e3x", "reason": "x"})
+    assert bad["vendorStatementAddAdjustment"]["errors"] == [{"field": "amount", "code": "INVALID"}]
