@@ -121,6 +121,15 @@ def _certification_choices():
     )
 
 
+def _set_certification_choices(form: forms.Form) -> None:
+    """The badges a product may claim; no field at all where the catalog defines none."""
+    choices = _certification_choices()
+    if choices:
+        form.fields["certifications"].choices = choices  # type: ignore[attr-defined]
+    else:
+        del form.fields["certifications"]
+
+
 class ProductForm(forms.Form):
     """A new listing: one pack size (规格) with its price and stock; more sizes can be added by
     bulk import."""
@@ -181,7 +190,7 @@ class ProductForm(forms.Form):
         self.fields["category"].queryset = Category.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["product_type"].queryset = ProductType.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["warehouse"].queryset = Warehouse.objects.filter(vendor=vendor)  # type: ignore[attr-defined]
-        self.fields["certifications"].choices = _certification_choices()  # type: ignore[attr-defined]
+        _set_certification_choices(self)
 
 
 class ProductEditForm(forms.Form):
@@ -199,7 +208,7 @@ class ProductEditForm(forms.Form):
     def __init__(self, *args, variants=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = Category.objects.order_by("name")  # type: ignore[attr-defined]
-        self.fields["certifications"].choices = _certification_choices()  # type: ignore[attr-defined]
+        _set_certification_choices(self)
         self.variant_fields = []
         for variant in variants:
             name = f"price_{variant.pk}"

@@ -464,7 +464,7 @@ def product_create(request: HttpRequest, vendor) -> HttpResponse:
                     product_type=data["product_type"],
                     description=data["description"],
                     variants=[variant],
-                    certifications=data["certifications"],
+                    certifications=data.get("certifications") or [],
                 )
                 if data["image"] is not None:
                     listing_services.add_product_photo(
@@ -507,7 +507,7 @@ def product_edit(request: HttpRequest, vendor, pk: int) -> HttpResponse:
                 name=data["name"] if "name" in changed else None,
                 description=data["description"] if "description" in changed else None,
                 category=data["category"] if "category" in changed else None,
-                certifications=data["certifications"] if "certifications" in changed else None,
+                certifications=data.get("certifications") if "certifications" in changed else None,
                 prices={
                     variant.pk: data[name]
                     for variant, name in form.variant_fields
