@@ -37,6 +37,8 @@ def test_status_filter_and_inlines(manager_client, town):
     page = manager_client.get(reverse(CHANGELIST), {"status__exact": "applied"})
     html = page.content.decode()
     assert "待审合作社" in html and "已入驻合作社" not in html
+    # The action bar takes the reason and the commission rate the actions need.
+    assert 'name="reason"' in html and 'name="commission_rate"' in html
     change = manager_client.get(reverse("admin:vendors_vendor_change", args=[applied.pk]))
     assert change.status_code == 200
     assert "营业执照" in change.content.decode() and str(owner) in change.content.decode()
