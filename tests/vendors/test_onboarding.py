@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from backend.core.models import AuditLogEntry
 from backend.vendors import services
@@ -298,3 +299,21 @@ def test_the_owner_cannot_change_legal_details_once_active(town, manager):
     assert vendor.legal_name == "乙合作社"
     entries = AuditLogEntry.objects.filter(action="vendor.updated").order_by("pk")
     assert [e.after["legal_name"] for e in entries] == ["甲合作社", "乙合作社"]
+
+
+def test_a_decision_that_is_rolled_back_tells_nobody(
+    town, manager, sms_texts, eager_celery, django_capture_on_commit_callbacks
+):
+    vendor, owner = vendor_with_owner(status=VendorStatus.APPLIED)
+    attach_required_documents(vendor, owner)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.approve(vendor=vendor, actor=manager)
+        raise RuntimeError("the caller failed after the approval")
+    vendor.refresh_from_db()
+    assert vendor.status == VendorStatus.APPLIED
+    assert sms_texts() == []
+    assert not AuditLogEntry.objects.filter(action="vendor.approved").exists()
