@@ -332,3 +332,57 @@ def test_checklist_values_are_checked(market):
             actor=market.reviewer, product=product, checklist={"photos_truthful": "fail"}
         )
     assert raised.value.error_dict["checklist"][0].code == "INVALID_CHECKLIST"
+
+
+MEDIA_ADD = """mutation($product: ID!, $image: Upload!) {
+  vendorProductMediaAdd(product: $product, image: $image, alt: "新包装") {
+    mediaId pending listing { hasPendingRevision } errors { field code }
+  }
+}"""
+MEDIA_REMOVE = """mutation($product: ID!, $media: ID!) {
+  vendorProductMediaRemove(product: $product, media: $media) {
+    listing { hasPendingRevision } errors { field code }
+  }
+}"""
+
+
+def _add_photo(client, user, product, content: bytes) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    operations = {"query": MEDIA_ADD, "variables": {"product": gid("Product", product.pk)}}
+    operations["variables"]["image"] = None
+    return client.post(
+        "/graphql/",
+        {
+            "operations": json.dumps(operations),
+            "map": json.dumps({"0": ["variables.image"]}),
+            "0": SimpleUploadedFile("photo.png", content, content_type="image/png"),
+        },
+        HTTP_AUTHORIZATION=f"Bearer {api(client, user).token}",
+    ).json()["data"]["vendorProductMediaAdd"]
+
+
+def test_photos_through_the_api(market, client):
+    from tests.listings.conftest import png_bytes
+
+    product = market.approved()
+    data = _add_photo(client, market.owner, product, png_bytes())
+    assert data["errors"] == [] and data["pending"] is True
+    assert data["listing"] == {"hasPendingRevision": True}
+    assert not product.media.exists()  # shoppers see only approved photos
+    assert _add_photo(client, market.other_owner, product, png_bytes())["errors"] == [
+        {"field": "product", "code": "NOT_FOUND"}
+    ]
+    assert _add_photo(client, market.owner, product, b"not an image")["errors"] == [
+        {"field": "image", "code": "INVALID_IMAGE"}
+    ]
+    owner = api(client, market.owner)
+    variables = {"product": gid("Product", product.pk), "media": data["mediaId"]}
+    intruder = api(client, market.other_owner).query(MEDIA_REMOVE, variables)
+    assert intruder["vendorProductMediaRemove"]["errors"] == [
+        {"field": "product", "code": "NOT_FOUND"}
+    ]
+    removed = owner.query(MEDIA_REMOVE, variables)["vendorProductMediaRemove"]
+    assert removed["errors"] == []
+    missing = owner.query(MEDIA_REMOVE, {**variables, "media": "garbage"})
+    assert missing["vendorProductMediaRemove"]["errors"][0]["code"] == "GRAPHQL_ERROR"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import graphene
 from django.core.exceptions import ValidationError
+from graphql_relay import from_global_id, to_global_id
 
 from backend.catalog.models import Category as CategoryModel
 from backend.catalog.models import Product as ProductModel
@@ -33,6 +34,7 @@ from backend.graphql.listings.types import (
 )
 from backend.listings import services
 from backend.listings.error_codes import ListingErrorCode
+from backend.listings.models import RevisionMedia as RevisionMediaModel
 
 ListingError = error_type(
     "ListingError",
@@ -374,6 +376,77 @@ class ProductCertificateUpload(ListingBaseMutation):
         return cls(certificate=certificate)
 
 
+class VendorProductMediaAdd(ListingBaseMutation):
+    listing = graphene.Field(Listing)
+    media_id = graphene.ID(
+        description="The new ProductMedia (draft or rejected product) or, on an approved "
+        "product, the RevisionMedia waiting for review."
+    )
+    pending = graphene.Boolean(
+        description="True when the photo waits in the pending revision until a reviewer "
+        "approves it; shoppers keep seeing the approved photos."
+    )
+
+    class Arguments:
+        product = graphene.ID(required=True)
+        image = Upload(required=True, description="The photo (multipart request).")
+        alt = graphene.String(description="What the photo shows.")
+
+    class Meta:
+        description = "Adds a photo, taken on the phone, to one of the vendor's products."
+        error_type_class = ListingError
+
+    @classmethod
+    def perform_mutation(cls, root, info, product, image, alt=""):
+        row = _vendor_product(info, product, "product")
+        media = services.add_product_photo(
+            actor=info.context.user, product=row, image_file=image, alt=alt or ""
+        )
+        pending = isinstance(media, RevisionMediaModel)
+        return cls(
+            listing=services.ensure_listing(row),
+            media_id=to_global_id("RevisionMedia" if pending else "ProductMedia", media.pk),
+            pending=pending,
+        )
+
+
+class VendorProductMediaRemove(ListingBaseMutation):
+    listing = graphene.Field(Listing)
+
+    class Arguments:
+        product = graphene.ID(required=True)
+        media = graphene.ID(
+            required=True,
+            description="A ProductMedia ID (removed at once on a draft, through review on an "
+            "approved product) or a RevisionMedia ID (a photo still waiting, dropped at once).",
+        )
+
+    class Meta:
+        description = "Removes a photo from one of the vendor's products."
+        error_type_class = ListingError
+
+    @classmethod
+    def perform_mutation(cls, root, info, product, media):
+        row = _vendor_product(info, product, "product")
+        try:
+            type_name = from_global_id(media)[0]
+        except (TypeError, ValueError, UnicodeDecodeError):
+            type_name = ""
+        if type_name == "RevisionMedia":
+            listing = services.remove_product_photo(
+                actor=info.context.user,
+                product=row,
+                revision_media_id=decode_id(media, "RevisionMedia", field="media"),
+            )
+        else:
+            listing = services.remove_product_photo(
+                actor=info.context.user,
+                product=row,
+                media_id=decode_id(media, "ProductMedia", field="media"),
+            )
+        return cls(listing=listing)
+
+
 class ListingMutations(graphene.ObjectType):
     vendor_product_create = VendorProductCreate.Field()
     vendor_product_update = VendorProductUpdate.Field()
@@ -381,3 +454,5 @@ class ListingMutations(graphene.ObjectType):
     product_review_approve = ProductReviewApprove.Field()
     product_review_reject = ProductReviewReject.Field()
     product_certificate_upload = ProductCertificateUpload.Field()
+    vendor_product_media_add = VendorProductMediaAdd.Field()
+    vendor_product_media_remove = VendorProductMediaRemove.Field()
