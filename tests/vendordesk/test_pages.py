@@ -246,3 +246,44 @@ def test_missing_objects_are_404_too(world):
     client = signed_in(world.a.owner)
     for url in ("/vendor/orders/999999/", "/vendor/stock/999999/", "/vendor/products/999999/"):
         assert client.get(url).status_code == 404
+
+
+def test_every_form_needs_the_csrf_token(world):
+    parcel = world.parcel(world.a)
+    product = world.a.variant.product
+    member = world.a_staff.vendor_membership
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.a.owner)
+    for url, data in (
+        (f"/vendor/stock/{world.a.stock.pk}/", {"quantity": "1"}),
+        (f"/vendor/orders/{parcel.pk}/packed/", {}),
+        ("/vendor/products/new/", {"name": "x"}),
+        (f"/vendor/products/{product.pk}/edit/", {"name": "x"}),
+        (f"/vendor/products/{product.pk}/submit/", {}),
+        (f"/vendor/products/{product.pk}/photos/", {}),
+        (f"/vendor/products/{product.pk}/certificates/", {}),
+        ("/vendor/staff/", {"phone": "13812345678", "role": "staff"}),
+        (f"/vendor/staff/{member.pk}/remove/", {}),
+        ("/vendor/logout/", {}),
+    ):
+        assert client.post(url, data).status_code == 403, url
+    world.a.stock.refresh_from_db()
+    assert world.a.stock.quantity == 20
+    assert not VendorParcel.objects.exists()
+
+
+def test_forms_render_without_javascript(world):
+    """Plain HTML forms: a CSRF field, a method and (for files) multipart; no script needed."""
+    client = signed_in(world.a.owner)
+    product = world.a.variant.product
+    for url in (
+        f"/vendor/stock/{world.a.stock.pk}/",
+        "/vendor/products/new/",
+        f"/vendor/products/{product.pk}/edit/",
+        f"/vendor/products/{product.pk}/photos/",
+        f"/vendor/products/{product.pk}/certificates/",
+        "/vendor/staff/",
+    ):
+        html = client.get(url).content.decode()
+        assert '<form method="post"' in html and "csrfmiddlewaretoken" in html, url
+        assert "<script" not in html, url
