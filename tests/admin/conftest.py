@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import count
 
@@ -29,6 +30,8 @@ from backend.catalog.models import (
 )
 from backend.channel.models import Channel
 from backend.inventory.models import Stock, Warehouse
+from backend.listings.models import CertificateKind, Listing, ListingState, ProductCertificate
+from backend.settlement.models import VendorStatement
 from backend.vendors.models import Vendor, VendorKind, VendorStatus
 
 _serial = count(1)
@@ -102,9 +105,23 @@ def catalog(db) -> Catalog:
         collection=collection,
         group=group,
     )
-    built.add_product()
+    product = built.add_product()
+    # Listing review's admin pages need a listing and a certificate to open.
+    Listing.objects.create(product=product, state=ListingState.APPROVED)
+    ProductCertificate.objects.create(
+        product=product,
+        vendor=vendor,
+        kind=CertificateKind.INSPECTION_REPORT,
+        number="JC-2026-001",
+        issued_on=date(2026, 3, 1),
+        expires_on=date(2027, 3, 1),
+    )
     _add_order(channel)
     _add_station(warehouse)
+    # Settlement's admin pages need a statement to open.
+    VendorStatement.objects.create(
+        vendor=vendor, period_start=date(2026, 3, 1), period_end=date(2026, 3, 31)
+    )
     return built
 
 
