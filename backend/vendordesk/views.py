@@ -393,14 +393,19 @@ def product(request: HttpRequest, vendor, pk: int) -> HttpResponse:
     decisions = list(
         ReviewDecision.objects.filter(listing__product=found).select_related("revision")[:5]
     )
-    labels = dict(CHECKLIST_ITEMS)
     for decision in decisions:
+        # In the order of the reviewer's checklist, failures marked.
+        checklist = decision.checklist or {}
         decision.checklist_rows = [  # type: ignore[attr-defined]
             (
-                labels.get(key, key),
-                ChecklistResult(value).label if value in ChecklistResult.values else value,
+                label,
+                ChecklistResult(checklist[key]).label
+                if checklist[key] in ChecklistResult.values
+                else checklist[key],
+                checklist[key] == ChecklistResult.FAIL,
             )
-            for key, value in (decision.checklist or {}).items()
+            for key, label in CHECKLIST_ITEMS
+            if key in checklist
         ]
     state = listing.state if listing else ListingState.DRAFT
     can_submit = state in (ListingState.DRAFT, ListingState.REJECTED) or bool(

@@ -12,17 +12,30 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission as DjangoPermission
 from PIL import Image
 
 from backend.catalog.models import Product
+from backend.core.permissions import Permission
+from backend.listings import services as listing_services
 from backend.listings.models import ListingState
 from backend.settlement.models import VendorStatement
 from backend.vendordesk.models import PackingStatus, VendorParcel
 from tests.browser.conftest import PHONE, open_page
-from tests.factories import CategoryFactory, ProductTypeFactory
+from tests.factories import CategoryFactory, ProductTypeFactory, UserFactory
 from tests.vendordesk.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def reviewer():
+    """A service-centre reviewer (staff with MANAGE_VENDORS)."""
+    user = UserFactory(is_staff=True)
+    app, codename = Permission.MANAGE_VENDORS.value.split(".")
+    user.user_permissions.add(
+        DjangoPermission.objects.get(content_type__app_label=app, codename=codename)
+    )
+    return user
 
 
 class Steps:
@@ -140,5 +153,23 @@ def test_a_cooperative_owner_on_a_phone(browser, live_server, screenshots, world
         page.goto(f"{live_server.url}/vendor/statements/")
         page.click("text=1178.10")
         steps.check("statement")
+
+        # The reviewer sends the new listing back: the product page shows why.
+        listing_services.reject_listing(
+            actor=reviewer(),
+            product=product,
+            reasons="主图与实物颜色不符，请在自然光下重拍；介绍里的“冷藏可存 7 天”请注明温度。",
+            checklist={
+                "labelling": "pass",
+                "net_content": "pass",
+                "shelf_life": "fail",
+                "origin": "pass",
+                "photos_truthful": "fail",
+            },
+        )
+        page.goto(f"{live_server.url}/vendor/products/{product.pk}/")
+        assert "已驳回" in page.inner_text("#listing-state")
+        assert "图片真实：不合格" in page.inner_text("#review-reasons")
+        steps.check("product-rejected")
     finally:
         context.close()

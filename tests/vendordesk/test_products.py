@@ -143,7 +143,7 @@ def test_edit_submit_and_see_the_reviewers_reasons(world, catalog_bits):
         },
     )
     html = client.get(f"/vendor/products/{product.pk}/").content.decode()
-    assert "已驳回" in html and "照片与实物不符" in html and "图片真实：不合格" in html
+    assert "已驳回" in html and "照片与实物不符" in html and "图片真实：<b>不合格</b>" in html
     listing = client.get("/vendor/products/?state=rejected").content.decode()
     assert "灌云塘藕" in listing
 
