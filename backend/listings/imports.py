@@ -730,14 +730,21 @@ def import_listings(*, user, upload, import_valid_rows: bool = False) -> ImportR
     return result
 
 
-def _check_and_write(result: ImportResult, *, user) -> None:
-    vendor, rows = result.vendor, result.rows
+def check_rows(vendor: Vendor, rows: list[ImportRow]) -> tuple[Lookups, dict[str, ImportRow]]:
+    """Every check that needs no writing, on rows read from the file; returns the lookups and
+    the first row of each product (by normalised name)."""
     lookups = load_lookups(vendor, [row.values.get("sku", "") for row in rows])
     firsts: dict[str, ImportRow] = {}
     for row in rows:
         first = firsts.setdefault(row.product_key, row)
         check_cells(row, lookups, first_of_product=first is row)
     check_across_rows(rows)
+    return lookups, firsts
+
+
+def _check_and_write(result: ImportResult, *, user) -> None:
+    vendor, rows = result.vendor, result.rows
+    lookups, firsts = check_rows(vendor, rows)
     channels = list(Channel.objects.filter(is_active=True).order_by("pk"))
     if not channels:
         result.file_problems.append(
@@ -746,6 +753,10 @@ def _check_and_write(result: ImportResult, *, user) -> None:
         return
     # Products in the order of their first row; a row with a problem is left out, and a
     # product whose first row has one is left out whole (its category and type come from it).
+    if result.problems and not result.import_valid_rows:
+        # Nothing will be written, and the checks above cover every rule the services apply
+        # (a SKU taken meanwhile aside): the vendor gets the answer without the writes.
+        return
     groups: dict[str, list[ImportRow]] = defaultdict(list)
     for row in rows:
         first = firsts[row.product_key]
@@ -765,8 +776,7 @@ def _check_and_write(result: ImportResult, *, user) -> None:
             result.created_products += 1 if variants else 0
             result.created_variants += variants
         if result.problems and not result.import_valid_rows:
-            # The file had errors: the rows written above only served to find every problem
-            # the services would raise; none of them stays.
+            # A service refused a row (a SKU taken since the check): none of the rows stays.
             transaction.set_rollback(True)
             for row in rows:
                 row.imported = False
