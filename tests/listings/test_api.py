@@ -349,8 +349,8 @@ MEDIA_REMOVE = """mutation($product: ID!, $media: ID!) {
 def _add_photo(client, user, product, content: bytes) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    operations = {"query": MEDIA_ADD, "variables": {"product": gid("Product", product.pk)}}
-    operations["variables"]["image"] = None
+    variables = {"product": gid("Product", product.pk), "image": None}
+    operations = {"query": MEDIA_ADD, "variables": variables}
     return client.post(
         "/graphql/",
         {

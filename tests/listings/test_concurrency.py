@@ -45,7 +45,7 @@ def test_parallel_decisions_decide_once(market, sms):
                 )
             outcomes.append("done")
         except ValidationError as error:
-            outcomes.append(error.error_dict["state"][0].code)
+            outcomes.append(str(error.error_dict["state"][0].code))
         finally:
             connection.close()
 

@@ -22,7 +22,7 @@ APPS = ("catalog", "inventory", "channel", "vendors", "listings")
 
 def _rows() -> dict[str, int]:
     return {
-        model._meta.label: model.objects.count()
+        model._meta.label: model._default_manager.count()
         for label in APPS
         for model in apps.get_app_config(label).get_models()
     }
