@@ -46,7 +46,8 @@ def report_bytes(result: ImportResult) -> bytes:
     sheet = book.active
     sheet.title = "商品"
     header = list(result.header)
-    error_column = len(header) + 1
+    # After the widest row: cells beyond the header are kept as they were, not overwritten.
+    error_column = max([len(header), *(len(row.cells) for row in result.rows)]) + 1
     for index, text in enumerate(header, start=1):
         _text_cell(sheet, 1, index, text)
         sheet.cell(row=1, column=index).font = Font(bold=True)

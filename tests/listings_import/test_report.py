@@ -85,3 +85,11 @@ def test_file_level_problems_are_in_the_problem_list_only(shop):
     assert [c.value for c in book["商品"][1]] == [*header, "错误"]
     listed = [[c.value for c in r] for r in book["问题清单"].iter_rows(min_row=2)]
     assert listed == [[1, "备注", "未知的列“备注”，请使用模板中的列名。", "UNKNOWN_COLUMN"]]
+
+
+def test_cells_beyond_the_header_are_kept_before_the_error_column(shop):
+    rows = [[*row(price="0"), "", "多出的格子"]]
+    sheet = report_book(import_listings(user=shop.owner, upload=csv_file(rows)))["商品"]
+    assert sheet.cell(row=2, column=ERROR + 1).value == "多出的格子"
+    assert sheet.cell(row=1, column=ERROR + 2).value == "错误"
+    assert sheet.cell(row=2, column=ERROR + 2).value.startswith("价格（元）：")
