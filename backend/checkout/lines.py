@@ -60,7 +60,9 @@ def check_purchasable(info: LineInfo, now=None) -> None:
     now = now or timezone.now()
     listing = info.product_listing
     name = info.product.name
-    if listing is None or not listing.is_visible(now):
+    vendor = info.product.vendor
+    if listing is None or not listing.is_visible(now) or (vendor and not vendor.is_active):
+        # A suspended vendor's products leave the shelves at once, carts included.
         raise _error(
             _("“%(name)s”未在本店上架。") % {"name": name},
             CheckoutErrorCode.PRODUCT_NOT_PUBLISHED,

@@ -14,6 +14,7 @@ from backend.catalog.models import ProductChannelListing
 from backend.checkout.models import Checkout
 from backend.inventory.models import Reservation, Stock
 from backend.order.models import Order
+from backend.vendors.models import VendorStatus
 from tests.checkout.conftest import (
     COMPLETE,
     CREATE,
@@ -27,7 +28,7 @@ from tests.checkout.conftest import (
     out_of_county_address,
 )
 from tests.conftest import GraphQLClient
-from tests.factories import UserFactory
+from tests.factories import UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -274,6 +275,28 @@ def test_problems_show_a_line_that_went_out_of_stock(gql, channel, county, rice)
         {
             "__typename": "CheckoutLineProblemInsufficientStock",
             "availableQuantity": 2,
+            "line": {"id": checkout["lines"][0]["id"]},
+        }
+    ]
+
+
+def test_a_suspended_vendors_products_leave_carts_too(gql, channel, county, rice):
+    vendor = VendorFactory()
+    rice.product.vendor = vendor
+    rice.product.save()
+    checkout = create(gql, channel, [{"variantId": vid(rice), "quantity": 1}])["checkout"]
+    vendor.status = VendorStatus.SUSPENDED
+    vendor.save()
+    refused = create(gql, channel, [{"variantId": vid(rice), "quantity": 1}])
+    assert refused["errors"][0]["code"] == "PRODUCT_NOT_PUBLISHED"
+    data = gql.query(
+        "query($id: ID!) { checkout(id: $id) { problems { __typename "
+        "... on CheckoutLineProblemVariantNotAvailable { line { id } } } } }",
+        {"id": checkout["id"]},
+    )
+    assert data["checkout"]["problems"] == [
+        {
+            "__typename": "CheckoutLineProblemVariantNotAvailable",
             "line": {"id": checkout["lines"][0]["id"]},
         }
     ]
