@@ -23,6 +23,7 @@ another vendor's product is NOT_FOUND. Reviewers are `scoping.can_manage_vendors
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -82,6 +83,7 @@ from backend.listings.models import (
 from backend.search.indexing import reindex_products
 from backend.vendors import scoping
 from backend.vendors.models import Vendor, VendorRole, VendorStatus
+from backend.vendors.services import sniff_content_type
 
 CERTIFICATION_ATTRIBUTE = "certification"  # backend.storefront.selectors.CERTIFICATION_ATTRIBUTE
 FEN = Decimal("0.01")
@@ -1151,14 +1153,14 @@ def _notify(product: Product, decision: ReviewDecision) -> None:
 
 
 def _check_file(upload, field: str = "file") -> tuple[str, int]:
+    """The real type (magic bytes, which must agree with the declared type) and size of an
+    uploaded scan, checked against VENDOR_DOCUMENT_CONTENT_TYPES and _MAX_BYTES."""
     if upload is None:
         raise _error(field, _("请上传证书文件。"), Code.REQUIRED)
-    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
     size = getattr(upload, "size", None)
-    if size is None:
+    if size is None or not hasattr(upload, "read"):
         raise _error(field, _("无法读取上传的文件。"), Code.INVALID_FILE)
-    if content_type not in settings.VENDOR_DOCUMENT_CONTENT_TYPES:
-        raise _error(field, _("只接受 PDF、JPEG、PNG 或 WebP 文件。"), Code.INVALID_FILE)
     if size > settings.VENDOR_DOCUMENT_MAX_BYTES:
         raise _error(
             field,
@@ -1166,9 +1168,14 @@ def _check_file(upload, field: str = "file") -> tuple[str, int]:
             % {"size": round(settings.VENDOR_DOCUMENT_MAX_BYTES / 1024 / 1024, 1)},
             Code.FILE_TOO_LARGE,
         )
-    if size == 0:
-        raise _error(field, _("上传的文件是空的。"), Code.INVALID_FILE)
-    return content_type, size
+    upload.seek(0)
+    actual = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    if actual is None or actual != declared or actual not in settings.VENDOR_DOCUMENT_CONTENT_TYPES:
+        raise _error(
+            field, _("只接受 PDF、JPEG、PNG 或 WebP 格式的扫描件或照片。"), Code.INVALID_FILE
+        )
+    return actual, size
 
 
 @transaction.atomic
@@ -1215,7 +1222,9 @@ def upload_certificate(
         badge=BADGE_OF_KIND.get(kind) or "",
         uploaded_by=actor,
     )
-    certificate.file.save(f"{kind}-{timezone.now():%Y%m%d%H%M%S}", file, save=False)
+    # The stored name says nothing about the uploader (no original file name, no path tricks).
+    extension = content_type.split("/")[1].replace("jpeg", "jpg")
+    certificate.file.save(f"{kind}-{secrets.token_hex(8)}.{extension}", file, save=False)
     certificate.save()
     audit.record(
         actor=actor,

@@ -135,6 +135,7 @@ def test_certificate_upload_through_the_api(market, client):
     ("file", "overrides", "error"),
     [
         ("text", {}, {"field": "file", "code": "INVALID_FILE"}),
+        ("renamed", {}, {"field": "file", "code": "INVALID_FILE"}),
         ("big", {}, {"field": "file", "code": "FILE_TOO_LARGE"}),
         ("pdf", {"number": " "}, {"field": "number", "code": "REQUIRED"}),
         ("pdf", {"expiresOn": "2000-01-01"}, {"field": "expiresOn", "code": "INVALID"}),
@@ -148,6 +149,8 @@ def test_bad_certificate_uploads_are_refused(market, client, settings, file, ove
     product = market.product()
     upload = {
         "text": SimpleUploadedFile("a.txt", b"hello", content_type="text/plain"),
+        # A text file claiming to be a PDF: the content decides.
+        "renamed": SimpleUploadedFile("a.pdf", b"hello, not a pdf", content_type="application/pdf"),
         "big": pdf_upload(size=2000),
         "pdf": pdf_upload(),
     }[file]
