@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from backend.inventory.models import Stock, Warehouse
 from backend.order.models import OrderLine, OrderStatus
@@ -82,10 +82,6 @@ class ParcelRow:
     def is_handed_over(self) -> bool:
         return self.status == PackingStatus.HANDED_OVER
 
-    @property
-    def units(self) -> int:
-        return sum(quantity for _line, quantity in self.lines)
-
 
 def parcel_rows(vendor: Vendor, shipments) -> list[ParcelRow]:
     """The rows of the orders page and the packing list in a fixed number of statements."""
@@ -118,11 +114,16 @@ def parcel_rows(vendor: Vendor, shipments) -> list[ParcelRow]:
 
 
 def to_pack_counts(vendor: Vendor) -> dict[str, int]:
-    parcels = parcels_to_pack(vendor)
-    handed = parcels.filter(vendor_packing__status=PackingStatus.HANDED_OVER).count()
-    packed = parcels.filter(vendor_packing__status=PackingStatus.PACKED).count()
-    total = parcels.count()
-    return {"to_pack": total - handed - packed, "packed": packed, "handed_over": handed}
+    counts = parcels_to_pack(vendor).aggregate(
+        total=Count("pk"),
+        packed=Count("pk", filter=Q(vendor_packing__status=PackingStatus.PACKED)),
+        handed_over=Count("pk", filter=Q(vendor_packing__status=PackingStatus.HANDED_OVER)),
+    )
+    return {
+        "to_pack": counts["total"] - counts["packed"] - counts["handed_over"],
+        "packed": counts["packed"],
+        "handed_over": counts["handed_over"],
+    }
 
 
 def products_of(vendor: Vendor, *, state: str = ""):
