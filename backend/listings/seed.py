@@ -21,12 +21,19 @@ from backend.catalog.models import Category, Product, ProductChannelListing, Pro
 from backend.catalog.seed import SeedReport
 from backend.inventory.models import Warehouse
 from backend.listings.models import (
+    BADGE_OF_KIND,
+    KIND_OF_BADGE,
     CertificateKind,
     Listing,
     ListingState,
     ProductCertificate,
 )
-from backend.listings.services import create_product_for_vendor, submit_product
+from backend.listings.services import (
+    create_product_for_vendor,
+    product_badges,
+    required_documents,
+    submit_product,
+)
 from backend.vendors.models import Vendor
 
 PENDING_VENDOR = "nangang-vermicelli"
@@ -60,6 +67,7 @@ def _minimal_pdf(title: str) -> ContentFile:
 def seed_listings() -> SeedReport:
     report = SeedReport()
     _approve_published(report)
+    _certificates_of_seeded_products(report)
     _pending_product(report)
     return report
 
@@ -87,6 +95,65 @@ def _approve_published(report: SeedReport) -> None:
         "unchanged",
         Listing.objects.count() - len(missing) - updated,
     )
+
+
+def _add_certificate(product: Product, vendor: Vendor, kind: str, number: str, issued, expires):
+    certificate = ProductCertificate(
+        product=product,
+        vendor=vendor,
+        kind=kind,
+        number=number,
+        content_type="application/pdf",
+        issued_on=issued,
+        expires_on=expires,
+        badge=BADGE_OF_KIND.get(kind) or "",
+    )
+    pdf = _minimal_pdf(f"{kind} {number}")
+    certificate.size = pdf.size
+    certificate.file.save(f"{kind}-{number}.pdf", pdf, save=False)
+    certificate.save()
+    return certificate
+
+
+def _certificates_of_seeded_products(report: SeedReport) -> None:
+    """The documents behind the seeded catalog: a certificate for each badge a vendor's product
+    shows, and for processed food the inspection report and SC licence its type requires, so
+    the demo's products can be edited and resubmitted. A kind already on file is left alone."""
+    today = timezone.localdate()
+    created = 0
+    products = (
+        Product.objects.filter(vendor__isnull=False, listing__state=ListingState.APPROVED)
+        .select_related("vendor", "product_type")
+        .order_by("pk")
+    )
+    for product in products:
+        vendor = product.vendor
+        assert vendor is not None
+        kinds = [requirement.kind for requirement in required_documents(product.product_type)]
+        kinds += [KIND_OF_BADGE[b] for b in product_badges(product) if b in KIND_OF_BADGE]
+        on_file = set(product.certificates.values_list("kind", flat=True))
+        for kind in dict.fromkeys(kinds):
+            if kind in on_file:
+                continue
+            if kind == CertificateKind.SC_LICENCE and vendor.sc_licence_number:
+                number = vendor.sc_licence_number
+            else:
+                number = f"示例-{CODES[kind]}-{product.slug[:40]}"
+            issued = today - datetime.timedelta(days=90)
+            _add_certificate(
+                product, vendor, kind, number, issued, today.replace(year=today.year + 2)
+            )
+            created += 1
+    report.add("product_certificates", "created", created)
+
+
+CODES: dict[str, str] = {
+    CertificateKind.INSPECTION_REPORT: "JC",
+    CertificateKind.SC_LICENCE: "SC",
+    CertificateKind.GEOGRAPHICAL_INDICATION: "GI",
+    CertificateKind.GREEN_FOOD: "LB",
+    CertificateKind.ORGANIC: "OR",
+}
 
 
 def _pending_product(report: SeedReport) -> None:
@@ -128,18 +195,6 @@ def _pending_product(report: SeedReport) -> None:
             today + datetime.timedelta(days=1125),
         ),
     ):
-        certificate = ProductCertificate(
-            product=product,
-            vendor=vendor,
-            kind=kind,
-            number=number,
-            content_type="application/pdf",
-            issued_on=issued,
-            expires_on=expires,
-        )
-        pdf = _minimal_pdf(f"{kind} {number}")
-        certificate.size = pdf.size
-        certificate.file.save(f"{kind}-{number}.pdf", pdf, save=False)
-        certificate.save()
+        _add_certificate(product, vendor, kind, number, issued, expires)
     submit_product(actor=None, product=product)
     report.add("listings_in_review", "created")

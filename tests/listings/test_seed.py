@@ -45,6 +45,11 @@ def test_seed_listings_are_approved_but_one_is_in_review_and_a_rerun_changes_not
         "sc_licence",
     }
     assert AuditLogEntry.objects.filter(action="listing.submitted").count() == 1
+    # The seeded catalog's documents are on file: any approved product could be resubmitted.
+    for product in Product.objects.exclude(pk=pending.pk).filter(vendor__isnull=False):
+        assert services.missing_documents(product, services.product_badges(product)) == [], (
+            product.slug
+        )
 
     rows = _rows()
     stdout = io.StringIO()
