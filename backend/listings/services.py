@@ -1241,6 +1241,24 @@ def upload_certificate(
     return certificate
 
 
+def _replacement(certificate: ProductCertificate, today: datetime.date):
+    """Another valid certificate of the same kind for the product, lasting longer."""
+    return next(
+        (
+            other
+            for other in _valid_certificates(certificate.product, today)
+            if other.pk != certificate.pk
+            and other.kind == certificate.kind
+            and (
+                other.expires_on is None
+                or certificate.expires_on is None
+                or other.expires_on > certificate.expires_on
+            )
+        ),
+        None,
+    )
+
+
 @transaction.atomic
 def expire_certificate(certificate: ProductCertificate, *, today: datetime.date) -> bool:
     """Mark one certificate expired; take its badge off the product unless another valid
@@ -1261,6 +1279,7 @@ def expire_certificate(certificate: ProductCertificate, *, today: datetime.date)
     locked.save(update_fields=["status", "expired_at"])
     product = locked.product
     removed = False
+    replacement = _replacement(locked, today)
     if locked.badge:
         still_covered = any(
             c.kind == locked.kind for c in _valid_certificates(product, today) if c.pk != locked.pk
@@ -1278,8 +1297,11 @@ def expire_certificate(certificate: ProductCertificate, *, today: datetime.date)
         after={
             "status": CertificateStatus.EXPIRED,
             "badge_removed": locked.badge if removed else "",
+            "replaced_by": replacement.pk if replacement else None,
         },
     )
+    if replacement is not None:
+        return True  # a newer certificate of the kind is on file: nothing for the vendor to do
     kind = CertificateKind(locked.kind).label
     message = _("【县域好物】商品“%(name)s”的%(kind)s（编号 %(number)s）已于 %(date)s 过期。") % {
         "name": product.name,
@@ -1292,7 +1314,7 @@ def expire_certificate(certificate: ProductCertificate, *, today: datetime.date)
             "badge": _badge_name(locked.badge)
         }
     else:
-        message += _("请尽快上传新证书。")
+        message += _("请尽快上传新证书，否则下次提交审核时会缺少该材料。")
     notify_vendor(locked.vendor, message)
     return True
 
@@ -1311,6 +1333,8 @@ def warn_certificate_expiry(certificate: ProductCertificate, *, today: datetime.
         return False
     locked.expiry_warned_at = timezone.now()
     locked.save(update_fields=["expiry_warned_at"])
+    if _replacement(locked, today) is not None:
+        return False  # already renewed: no warning needed
     notify_vendor(
         locked.vendor,
         _(

@@ -59,8 +59,18 @@ def test_another_valid_certificate_keeps_the_badge(market, sms, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         expire_certificates()
     assert "green-food" in services.product_badges(product)
+    assert sms(market.owner.phone) == []  # renewed: nothing for the vendor to do
+
+
+def test_an_expired_report_without_a_badge_asks_for_a_new_one(
+    market, sms, django_capture_on_commit_callbacks
+):
+    product = market.product()
+    certificate(product, expires_on=timezone.localdate() - DAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_certificates()["expired"] == 1
     [message] = sms(market.owner.phone)
-    assert "请尽快上传新证书" in message
+    assert "检验报告" in message and "请尽快上传新证书" in message
 
 
 def test_expiry_uses_the_local_date(market):
@@ -80,7 +90,8 @@ def test_vendors_are_warned_once_before_expiry(
     product = market.product()
     today = timezone.localdate()
     soon = certificate(product, expires_on=today + datetime.timedelta(days=20))
-    certificate(product, expires_on=today + datetime.timedelta(days=45))  # not yet
+    # Not yet due, and of another kind (a renewal of the same kind would cancel the warning).
+    certificate(product, CertificateKind.SC_LICENCE, expires_on=today + datetime.timedelta(days=45))
     with django_capture_on_commit_callbacks(execute=True):
         assert expire_certificates(today=today) == {"expired": 0, "warned": 1}
         assert expire_certificates(today=today + DAY) == {"expired": 0, "warned": 0}
@@ -88,6 +99,18 @@ def test_vendors_are_warned_once_before_expiry(
     assert soon.expiry_warned_at is not None
     [message] = sms(market.owner.phone)
     assert "到期" in message and soon.number in message
+
+
+def test_no_warning_for_a_renewed_certificate(market, sms, django_capture_on_commit_callbacks):
+    product = market.product()
+    today = timezone.localdate()
+    old = certificate(product, expires_on=today + datetime.timedelta(days=10))
+    certificate(product, expires_on=today + datetime.timedelta(days=375))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert expire_certificates(today=today)["warned"] == 0
+    old.refresh_from_db()
+    assert old.expiry_warned_at is not None  # looked at once, not again
+    assert sms(market.owner.phone) == []
 
 
 UPLOAD = """mutation($input: ProductCertificateUploadInput!) {
