@@ -42,7 +42,7 @@ def parcels_to_pack(vendor: Vendor) -> QuerySet[Shipment]:
     return (
         Shipment.objects.filter(source_warehouse__vendor=vendor, status=ShipmentStatus.PLANNED)
         .exclude(order__status__in=[OrderStatus.CANCELED, OrderStatus.EXPIRED])
-        .select_related("order", "source_warehouse", "destination_station")
+        .select_related("order", "source_warehouse", "destination_station__town")
         .order_by("created_at", "pk")
     )
 
@@ -51,7 +51,7 @@ def shipped_parcels(vendor: Vendor) -> QuerySet[Shipment]:
     return (
         Shipment.objects.filter(source_warehouse__vendor=vendor)
         .exclude(status__in=[ShipmentStatus.PLANNED, ShipmentStatus.HELD])
-        .select_related("order", "destination_station")
+        .select_related("order", "destination_station__town")
         .order_by("-updated_at", "-pk")
     )
 

@@ -46,6 +46,7 @@ class Steps:
 
     def check(self, step: str) -> None:
         self.count += 1
+        self.page.wait_for_load_state()
         widths = self.page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], f"{step}: {widths[0]} px wide on a {widths[1]} px screen"
         # The whole page in one picture: the screen is made as tall as the page for the shot,
@@ -147,11 +148,14 @@ def test_a_cooperative_owner_on_a_phone(browser, live_server, screenshots, world
         page.set_viewport_size(PHONE)
 
         page.click("nav.tabs >> text=更多")
+        page.wait_for_url("**/vendor/more/")
         steps.check("more")
         page.click("text=销售数据")
+        page.wait_for_url("**/vendor/sales/")
         steps.check("sales")
         page.goto(f"{live_server.url}/vendor/statements/")
         page.click("text=1178.10")
+        page.wait_for_url("**/vendor/statements/*/")
         steps.check("statement")
 
         # The reviewer sends the new listing back: the product page shows why.

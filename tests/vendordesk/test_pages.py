@@ -113,7 +113,7 @@ def test_orders_show_only_this_vendors_lines_and_no_personal_data(world):
     assert parcel.code in html
     assert world.a.variant.product.name in html
     assert world.b.variant.product.name not in html
-    assert "站点VB1" in html and "站点TA" in html
+    assert "乙镇 · 站点VB1" in html and "站点TA" in html
     for secret in ("13900001111", "买家", parcel.order.shipping_address.street_address):
         assert secret not in html
 
