@@ -386,3 +386,38 @@ def test_photos_through_the_api(market, client):
     assert removed["errors"] == []
     missing = owner.query(MEDIA_REMOVE, {**variables, "media": "garbage"})
     assert missing["vendorProductMediaRemove"]["errors"][0]["code"] == "GRAPHQL_ERROR"
+
+
+NODE = """query($id: ID!) { node(id: $id) { id } }"""
+
+
+def test_node_answers_only_for_rows_the_user_may_see(market, client):
+    product = market.product()
+    services.submit_for_review(actor=market.owner, product=product)
+    services.reject_listing(
+        actor=market.reviewer,
+        product=product,
+        reasons="图片模糊",
+        checklist={
+            "labelling": "pass",
+            "net_content": "pass",
+            "shelf_life": "pass",
+            "origin": "pass",
+            "photos_truthful": "fail",
+        },
+    )
+    listing = Listing.objects.get(product=product)
+    ids = [
+        gid("Listing", listing.pk),
+        gid("ReviewDecision", ReviewDecision.objects.get().pk),
+        gid("ProductCertificate", certificate(product).pk),
+    ]
+    for node_id in ids:
+        for user, visible in (
+            (market.owner, True),
+            (market.reviewer, True),
+            (market.other_owner, False),
+            (None, False),
+        ):
+            data = api(client, user).query(NODE, {"id": node_id})
+            assert (data["node"] is not None) == visible, (node_id, user)

@@ -17,6 +17,7 @@ from backend.graphql.core.connection import CountableConnection
 from backend.listings import models
 from backend.listings.error_codes import ListingErrorCode
 from backend.listings.services import missing_documents, product_badges
+from backend.vendors import scoping
 
 ListingStateEnum = enum_from_choices(
     "ListingStateEnum", models.ListingState, "Where a product is in the quality review."
@@ -53,12 +54,24 @@ class ChecklistEntry(graphene.ObjectType):
     result = graphene.Field(ChecklistResultEnum, required=True)
 
 
+class VendorScoped:
+    """`node(id:)` answers only for rows the user may see: their vendor's for vendor staff,
+    all for reviewers, none for anyone else (backend.vendors.scoping decides)."""
+
+    scope_field = "vendor"
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        return scoping.scoped(queryset, info.context.user, field=cls.scope_field)
+
+
 def _plain(value):
     """A TextChoices member as the plain string the enums are built from."""
     return getattr(value, "value", value)
 
 
-class ProductCertificate(DjangoObjectType):
+class ProductCertificate(VendorScoped, DjangoObjectType):
+    scope_field = "vendor"
     kind = graphene.Field(CertificateKindEnum, required=True)
     status = graphene.Field(CertificateStatusEnum, required=True)
     badge = graphene.String(
@@ -90,7 +103,8 @@ class ProductCertificate(DjangoObjectType):
         return root.file.url if root.file else None
 
 
-class ReviewDecision(DjangoObjectType):
+class ReviewDecision(VendorScoped, DjangoObjectType):
+    scope_field = "listing__product__vendor"
     decision = graphene.Field(ReviewDecisionEnum, required=True)
     checklist = graphene.List(graphene.NonNull(ChecklistEntry), required=True)
     is_revision = graphene.Boolean(
@@ -121,7 +135,8 @@ class ReviewDecision(DjangoObjectType):
         return root.revision_id is not None
 
 
-class ListingRevision(DjangoObjectType):
+class ListingRevision(VendorScoped, DjangoObjectType):
+    scope_field = "listing__product__vendor"
     status = graphene.Field(RevisionStatusEnum, required=True)
     changes = GenericScalar(
         required=True,
@@ -149,7 +164,8 @@ class MissingDocument(graphene.ObjectType):
     message = graphene.String(required=True)
 
 
-class Listing(DjangoObjectType):
+class Listing(VendorScoped, DjangoObjectType):
+    scope_field = "product__vendor"
     product = graphene.Field(Product, required=True)
     state = graphene.Field(ListingStateEnum, required=True)
     pending_revision = graphene.Field(
