@@ -59,6 +59,8 @@ class LegStatus(models.TextChoices):
 
 class TrackingAction(models.TextChoices):
     PLANNED = "planned", _("已规划路线")
+    # The vendor's side of the first hand-over (issue #6); custody passes on the station's scan.
+    HANDED_TO_STATION = "handed_to_station", _("商家已交站点")
     HELD = "held", _("暂缓发货")
     REROUTED = "rerouted", _("改派站点")
     RECEIVED = "received", _("站点已签收")

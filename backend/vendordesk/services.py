@@ -22,7 +22,13 @@ from django.utils.translation import gettext as _
 from backend.core import audit
 from backend.inventory.models import Stock
 from backend.inventory.services import set_stocks
-from backend.routing.models import Shipment, ShipmentLeg, ShipmentStatus
+from backend.routing.models import (
+    Shipment,
+    ShipmentLeg,
+    ShipmentStatus,
+    TrackingAction,
+    TrackingEvent,
+)
 from backend.vendordesk.error_codes import VendorDeskErrorCode as Code
 from backend.vendordesk.models import PackingStatus, VendorParcel
 from backend.vendors.scoping import require_vendor
@@ -107,6 +113,14 @@ def hand_over(*, user, shipment_id: int) -> PackingResult:
         parcel.handed_over_by = user
         parcel.station_id = first_leg.from_station_id if first_leg else None
         parcel.save()
+        # Shoppers see it in their tracking; the station's own scan still takes custody.
+        TrackingEvent.objects.create(
+            shipment=shipment,
+            station_id=parcel.station_id,
+            actor=user,
+            action=TrackingAction.HANDED_TO_STATION,
+            at=now,
+        )
         audit.record(
             actor=user,
             action="shipment.handed_to_station_by_vendor",

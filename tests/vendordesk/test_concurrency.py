@@ -45,6 +45,7 @@ def test_two_staff_handing_over_the_same_parcel_at_once_make_one_event(world):
         ).count()
         == 1
     )
+    assert parcel.events.filter(action="handed_to_station").count() == 1
 
 
 def test_packing_and_handing_over_at_once_end_handed_over(world):

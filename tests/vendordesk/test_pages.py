@@ -140,7 +140,10 @@ def test_packed_then_handed_over_with_audit(world):
         AuditLogEntry.objects.filter(object_id=str(parcel.pk)).values_list("action", flat=True)
     )
     assert {"shipment.packed_by_vendor", "shipment.handed_to_station_by_vendor"} <= actions
-    # The station's scan is what moves the parcel: it is still planned at the warehouse.
+    # The shopper's tracking shows it, but the station's scan is what moves the parcel: it is
+    # still planned at the warehouse.
+    event = parcel.events.get(action="handed_to_station")
+    assert event.station == world.stations["TA"] and event.actor == world.a_staff
     parcel.refresh_from_db()
     assert parcel.status == ShipmentStatus.PLANNED
 
