@@ -3,13 +3,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from backend.vendordesk import views
+from backend.vendordesk import join_views, views
 
 app_name = "vendordesk"
 
 urlpatterns: list = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
+    # The link in a staff invitation SMS (backend/vendors/notifications.py INVITATION_PATH).
+    path("join/<str:token>/", join_views.join, name="join"),
     path(
         "logout/",
         auth_views.LogoutView.as_view(next_page=reverse_lazy("vendordesk:login")),
