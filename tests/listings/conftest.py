@@ -20,7 +20,7 @@ from backend.account.jwt import create_access_token
 from backend.catalog.models import AttributeValue, ProductType, ProductTypeKind
 from backend.core.permissions import Permission
 from backend.listings import services
-from backend.listings.models import CertificateKind, ProductCertificate
+from backend.listings.models import CHECKLIST_ITEMS, CertificateKind, ProductCertificate
 from backend.vendors.models import VendorRole, VendorStaff
 from tests.conftest import GraphQLClient
 from tests.factories import UserFactory, VendorFactory, WarehouseFactory
@@ -140,6 +140,14 @@ def sms(caplog):
         ]
 
     return messages
+
+
+def checklist(*failing: str, na: tuple[str, ...] = ()) -> dict[str, str]:
+    """A reviewer's checklist: the named items fail, `na` are not applicable, the rest pass."""
+    return {
+        key: "fail" if key in failing else "n.a." if key in na else "pass"
+        for key, _label in CHECKLIST_ITEMS
+    }
 
 
 def api(client, user) -> GraphQLClient:

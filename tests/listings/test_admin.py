@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from backend.listings import services
 from backend.listings.models import CertificateKind, Listing, ReviewDecision
-from tests.listings.conftest import certificate
+from tests.listings.conftest import certificate, checklist
 
 pytestmark = pytest.mark.django_db
 
@@ -41,26 +41,20 @@ def test_reject_and_approve_through_the_actions(market, client):
     services.submit_for_review(actor=market.owner, product=product)
     listing = Listing.objects.get(product=product)
     client.force_login(market.reviewer)
-    checklist = {
-        "labelling": "pass",
-        "net_content": "fail",
-        "shelf_life": "pass",
-        "origin": "pass",
-        "photos_truthful": "n.a.",
-    }
+    results = checklist("net_content", na=("photos_truthful",))
     client.post(
         reverse(CHANGELIST),
         {
             "action": "reject_selected",
             "_selected_action": [listing.pk],
             "reasons": "净含量不符",
-            **checklist,
+            **results,
         },
     )
     listing.refresh_from_db()
     assert listing.state == "rejected"
     decision = ReviewDecision.objects.get()
-    assert decision.reasons == "净含量不符" and decision.checklist == checklist
+    assert decision.reasons == "净含量不符" and decision.checklist == results
     services.submit_for_review(actor=market.owner, product=product)
     response = client.post(
         reverse(CHANGELIST),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from backend.core.models import AuditLogEntry
 from backend.listings import services
 from backend.listings.models import CertificateKind, Listing, ReviewDecision
-from tests.listings.conftest import api, certificate, gid, pdf_upload
+from tests.listings.conftest import api, certificate, checklist, gid, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -398,13 +398,7 @@ def test_node_answers_only_for_rows_the_user_may_see(market, client):
         actor=market.reviewer,
         product=product,
         reasons="图片模糊",
-        checklist={
-            "labelling": "pass",
-            "net_content": "pass",
-            "shelf_life": "pass",
-            "origin": "pass",
-            "photos_truthful": "fail",
-        },
+        checklist=checklist("photos_truthful"),
     )
     listing = Listing.objects.get(product=product)
     ids = [

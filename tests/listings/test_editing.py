@@ -14,7 +14,7 @@ from backend.catalog.models import ProductMedia, ProductVariantChannelListing
 from backend.inventory.models import Stock
 from backend.listings import services
 from backend.listings.models import CertificateKind, Listing, RevisionMedia, RevisionStatus
-from tests.listings.conftest import certificate, png_bytes
+from tests.listings.conftest import certificate, checklist, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -85,13 +85,7 @@ def test_a_rejected_revision_leaves_the_approved_version(market):
         actor=market.reviewer,
         product=product,
         reasons="夸大宣传",
-        checklist={
-            "labelling": "fail",
-            "net_content": "n.a.",
-            "shelf_life": "n.a.",
-            "origin": "pass",
-            "photos_truthful": "pass",
-        },
+        checklist=checklist("labelling", na=("net_content", "shelf_life")),
     )
     product.refresh_from_db()
     listing = Listing.objects.get(product=product)

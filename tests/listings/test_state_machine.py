@@ -22,16 +22,11 @@ from backend.listings.models import (
     RevisionStatus,
 )
 from backend.listings.services import ACTIONS, TRANSITIONS
+from tests.listings.conftest import checklist
 
 pytestmark = pytest.mark.django_db
 
-FAILING_LABEL = {
-    "labelling": "fail",
-    "net_content": "pass",
-    "shelf_life": "pass",
-    "origin": "pass",
-    "photos_truthful": "pass",
-}
+FAILING_LABEL = checklist("labelling")
 
 
 def _draft(m):
