@@ -87,6 +87,7 @@ from backend.vendors.services import sniff_content_type
 
 CERTIFICATION_ATTRIBUTE = "certification"  # backend.storefront.selectors.CERTIFICATION_ATTRIBUTE
 FEN = Decimal("0.01")
+MAX_STOCK = 1_000_000_000  # fits the Stock.quantity column (a 32-bit integer)
 
 
 def _error(field: str | None, message: str, code: str, **params: Any) -> ValidationError:
@@ -452,8 +453,16 @@ def _vendor_warehouse(vendor: Vendor, warehouse: Warehouse | int | None) -> Ware
 
 
 def _set_stock(variant: ProductVariant, warehouse: Warehouse, quantity: Any, actor) -> Stock:
-    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
-        raise _error("stock", _("库存数量应为不小于 0 的整数。"), Code.INVALID)
+    if (
+        isinstance(quantity, bool)
+        or not isinstance(quantity, int)
+        or not 0 <= quantity <= MAX_STOCK
+    ):
+        raise _error(
+            "stock",
+            _("库存数量应为 0 到 %(max)s 之间的整数。") % {"max": MAX_STOCK},
+            Code.INVALID,
+        )
     stock = (
         Stock.objects.select_for_update()
         .filter(product_variant=variant, warehouse=warehouse)
@@ -573,17 +582,19 @@ def _add_variant(product: Product, vendor: Vendor, item: dict, index: int, actor
     sku = (item.get("sku") or "").strip()
     if not sku:
         raise _error("sku", _("请填写 SKU。"), Code.REQUIRED)
+    if len(sku) > 255:
+        raise _error("sku", _("SKU 过长（最多 255 个字符）。"), Code.INVALID)
     if ProductVariant.objects.filter(sku=sku).exists():
         raise _error("sku", _("SKU“%(sku)s”已被使用。") % {"sku": sku}, Code.UNIQUE)
     weight = item.get("weight_grams")
     if weight is not None and (
-        isinstance(weight, bool) or not isinstance(weight, int) or weight <= 0
+        isinstance(weight, bool) or not isinstance(weight, int) or not 0 < weight <= 1_000_000
     ):
-        raise _error("weight_grams", _("重量应为正整数（克）。"), Code.INVALID)
+        raise _error("weight_grams", _("重量应为 1 到 1000000 之间的整数（克）。"), Code.INVALID)
     price = _price(item.get("price"), "price")
     variant = ProductVariant.objects.create(
         product=product,
-        sku=sku[:255],
+        sku=sku,
         name=(item.get("name") or "").strip()[:255],
         weight_grams=weight,
         sort_order=index,

@@ -305,6 +305,14 @@ def test_bad_create_input_gets_typed_errors(market, client):
             },
             "INVALID",
         ),
+        ({"variants": [{"sku": "A-4", "price": "1.00", "weightGrams": 2_000_000_000}]}, "INVALID"),
+        ({"variants": [{"sku": "S" * 300, "price": "1.00"}]}, "INVALID"),
+        (
+            {"variants": [{"sku": "A-5", "price": "1.00"}, {"sku": "A-5", "price": "2.00"}]},
+            "UNIQUE",
+        ),
+        ({"variants": [{"sku": "A-6", "price": "99999999.00"}]}, "INVALID_PRICE"),
+        ({"name": "名" * 251}, "INVALID"),
     ]
     for override, code in cases:
         response = owner.post(CREATE, {"input": {**base, **override}})
