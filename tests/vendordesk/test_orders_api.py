@@ -105,3 +105,27 @@ def test_statement_count_does_not_grow_with_page_size(client, world):
     eight = _statements(client, world.a.owner, 8)
     print(f"vendor orders statements: first=1 {one}, first=8 {eight}")
     assert one == eight
+
+
+TOTALS = """
+query($first: Int) { orders(first: $first) { edges { node {
+  subtotal { gross { amount } } total { gross { amount } net { amount } }
+  shippingPrice { gross { amount } } totalCharged { amount } totalBalance { amount }
+  lines { totalPrice { gross { amount } } }
+} } } }
+"""
+
+
+def test_vendor_staff_see_their_share_of_the_money_not_the_order_total(client, world):
+    from decimal import Decimal
+
+    order = world.parcel(world.a, extra_lines=[(world.b.variant, 1)]).order
+    own = order.lines.filter(vendor=world.a.vendor)
+    own_gross = sum((line.total_price_gross_amount for line in own), Decimal(0))
+    assert own_gross < order.total_gross_amount  # B's line is in the order too
+    node = api(client, world.a.owner).query(TOTALS, {"first": 10})["orders"]["edges"][0]["node"]
+    assert Decimal(str(node["total"]["gross"]["amount"])) == own_gross
+    assert Decimal(str(node["subtotal"]["gross"]["amount"])) == own_gross
+    assert sum(Decimal(str(x["totalPrice"]["gross"]["amount"])) for x in node["lines"]) == own_gross
+    assert node["shippingPrice"]["gross"]["amount"] == 0
+    assert node["totalCharged"]["amount"] == 0 and node["totalBalance"]["amount"] == 0

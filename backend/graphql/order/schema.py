@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from decimal import Decimal
 
 import graphene
 from django.db.models import Q, QuerySet
@@ -137,6 +138,12 @@ def scope_to_vendor(info, orders: list[OrderModel], vendor) -> None:
         order._masked = True  # type: ignore[attr-defined]
     loaders = loaders_of(info)
     lines = list(OrderLine.objects.filter(order_id__in=ids, vendor=vendor))
+    for order in orders:
+        own = [line for line in lines if line.order_id == order.pk]
+        order._vendor_share = (  # type: ignore[attr-defined]
+            sum((line.total_price_net_amount for line in own), Decimal(0)),
+            sum((line.total_price_gross_amount for line in own), Decimal(0)),
+        )
     shipments = list(Shipment.objects.filter(order_id__in=ids, source_warehouse__vendor=vendor))
     fulfillments = list(
         Fulfillment.objects.filter(order_id__in=ids, lines__order_line__vendor=vendor).distinct()

@@ -86,6 +86,13 @@ def mask_phone(value: str) -> str:
     return mask_text(value, keep_start=len(value) - 8, keep_end=4) if len(value) > 8 else value
 
 
+def _vendor_share(order: models.Order) -> tuple[Decimal, Decimal] | None:
+    """Set by the vendor-scoped `orders`/`order` (net, gross of the vendor's own lines): a
+    vendor's staff see their share of an order, never what the shopper bought elsewhere or
+    paid in total."""
+    return getattr(order, "_vendor_share", None)
+
+
 def _masked_address(address):
     masked = copy.copy(address)
     masked.full_name = mask_text(address.full_name)
@@ -349,14 +356,26 @@ class Order(DjangoObjectType):
     billing_address = graphene.Field(Address)
     shipping_method_name = graphene.String()
     delivery_method_id = graphene.String(description="Id of the delivery method chosen.")
-    shipping_price = graphene.Field(TaxedMoney, required=True)
-    subtotal = graphene.Field(TaxedMoney, required=True)
-    total = graphene.Field(TaxedMoney, required=True)
-    total_charged = graphene.Field(Money, required=True)
-    total_refunded = graphene.Field(Money, required=True)
-    total_granted_refund = graphene.Field(Money, required=True)
+    shipping_price = graphene.Field(
+        TaxedMoney, required=True, description="Zero for a vendor's staff (not their money)."
+    )
+    subtotal = graphene.Field(
+        TaxedMoney, required=True, description="For a vendor's staff: their own lines only."
+    )
+    total = graphene.Field(
+        TaxedMoney, required=True, description="For a vendor's staff: their own lines only."
+    )
+    total_charged = graphene.Field(
+        Money, required=True, description="Zero for a vendor's staff (payments are not theirs)."
+    )
+    total_refunded = graphene.Field(Money, required=True, description="Zero for vendor staff.")
+    total_granted_refund = graphene.Field(
+        Money, required=True, description="Zero for vendor staff."
+    )
     total_balance = graphene.Field(
-        Money, required=True, description="Charged minus refunded minus the order's total."
+        Money,
+        required=True,
+        description="Charged minus refunded minus the order's total. Zero for vendor staff.",
     )
     payment_gateway = graphene.String()
     pay_by = graphene.DateTime(description="Unpaid online orders are closed after this.")
@@ -471,24 +490,36 @@ class Order(DjangoObjectType):
 
     @staticmethod
     def resolve_shipping_price(root: models.Order, info):
+        if _vendor_share(root) is not None:
+            return _taxed(Decimal(0), Decimal(0), root.currency)
         return _taxed(
             root.shipping_price_net_amount, root.shipping_price_gross_amount, root.currency
         )
 
     @staticmethod
     def resolve_subtotal(root: models.Order, info):
+        share = _vendor_share(root)
+        if share is not None:
+            return _taxed(share[0], share[1], root.currency)
         return _taxed(root.subtotal_net_amount, root.subtotal_gross_amount, root.currency)
 
     @staticmethod
     def resolve_total(root: models.Order, info):
+        share = _vendor_share(root)
+        if share is not None:
+            return _taxed(share[0], share[1], root.currency)
         return _taxed(root.total_net_amount, root.total_gross_amount, root.currency)
 
     @staticmethod
     def resolve_total_charged(root: models.Order, info):
+        if _vendor_share(root) is not None:
+            return _money(Decimal(0), root.currency)
         return _money(root.total_charged_amount, root.currency)
 
     @staticmethod
     def resolve_total_refunded(root: models.Order, info):
+        if _vendor_share(root) is not None:
+            return _money(Decimal(0), root.currency)
         return _money(root.total_refunded_amount, root.currency)
 
     @staticmethod
@@ -498,6 +529,8 @@ class Order(DjangoObjectType):
 
     @staticmethod
     def resolve_total_balance(root: models.Order, info):
+        if _vendor_share(root) is not None:
+            return _money(Decimal(0), root.currency)
         balance = root.total_charged_amount - root.total_refunded_amount - root.total_gross_amount
         return _money(balance, root.currency)
 
