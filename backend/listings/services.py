@@ -23,6 +23,7 @@ another vendor's product is NOT_FOUND. Reviewers are `scoping.can_manage_vendors
 from __future__ import annotations
 
 import datetime
+import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -93,6 +94,17 @@ MAX_STOCK = 1_000_000_000  # fits the Stock.quantity column (a 32-bit integer)
 def _error(field: str | None, message: str, code: str, **params: Any) -> ValidationError:
     error = ValidationError(message, code=code, params=params or None)
     return ValidationError({field: error}) if field else error
+
+
+def _text(value: Any, field: str) -> str:
+    """Text input, stripped; NUL characters (which PostgreSQL cannot store) are a typed error."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _error(field, _("格式不正确。"), Code.INVALID)
+    if "\x00" in value:
+        raise _error(field, _("不能包含空字符（\\x00）。"), Code.INVALID)
+    return value.strip()
 
 
 def local_today() -> datetime.date:
@@ -432,13 +444,15 @@ def _apply_prices(product: Product, prices: dict[str, Decimal], actor) -> None:
 # Vendor-side editing ----------------------------------------------------------------------------
 
 
-def _description(text: str | dict | None) -> dict:
+def _description(text: str | dict | None, field: str = "description") -> dict:
     """EditorJS JSON from plain text (one paragraph per line), or the JSON as given."""
     if isinstance(text, dict):
+        if "\\u0000" in json.dumps(text):
+            raise _error(field, _("不能包含空字符（\\x00）。"), Code.INVALID)
         return text
     blocks = [
         {"type": "paragraph", "data": {"text": line.strip()}}
-        for line in (text or "").splitlines()
+        for line in _text(text, field).splitlines()
         if line.strip()
     ]
     return {"blocks": blocks} if blocks else {}
@@ -487,7 +501,7 @@ def _set_stock(variant: ProductVariant, warehouse: Warehouse, quantity: Any, act
 
 
 def _clean_name(name: Any) -> str:
-    name = (name or "").strip() if isinstance(name, str) else ""
+    name = _text(name, "name")
     if not name:
         raise _error("name", _("请填写商品名称。"), Code.REQUIRED)
     if len(name) > 250:
@@ -556,7 +570,7 @@ def create_product_for_vendor(
             "category": category,
             "vendor": vendor,
             "name": name,
-            "description": _description(description),
+            "description": _description(description, "description"),
         },
     )
     channels = list(_active_channels())
@@ -579,7 +593,7 @@ def create_product_for_vendor(
 
 
 def _add_variant(product: Product, vendor: Vendor, item: dict, index: int, actor) -> ProductVariant:
-    sku = (item.get("sku") or "").strip()
+    sku = _text(item.get("sku"), "sku")
     if not sku:
         raise _error("sku", _("请填写 SKU。"), Code.REQUIRED)
     if len(sku) > 255:
@@ -595,7 +609,7 @@ def _add_variant(product: Product, vendor: Vendor, item: dict, index: int, actor
     variant = ProductVariant.objects.create(
         product=product,
         sku=sku,
-        name=(item.get("name") or "").strip()[:255],
+        name=_text(item.get("name"), "name")[:255],
         weight_grams=weight,
         sort_order=index,
     )
@@ -650,7 +664,7 @@ def update_vendor_product(
         if name != product.name:
             sensitive["name"] = name
     if description is not None:
-        new_description = _description(description)
+        new_description = _description(description, "description")
         if new_description != (product.description or {}):
             sensitive["description"] = new_description
     if certifications is not None:
@@ -816,7 +830,9 @@ def add_product_photo(
     _check_transition(listing, EDIT)
     if listing.state != ListingState.APPROVED:
         try:
-            media = create_product_media(product=product, image_file=image_file, alt=alt or "")
+            media = create_product_media(
+                product=product, image_file=image_file, alt=_text(alt, "alt")
+            )
         except ProductMediaError as error:
             raise _media_error(error) from error
         audit.record(
@@ -831,7 +847,9 @@ def add_product_photo(
     except ProductMediaError as error:
         raise _media_error(error) from error
     revision = _merge_revision(listing, {}, actor)
-    pending = RevisionMedia(revision=revision, alt=(alt or "")[:250], checksum=inspected.checksum)
+    pending = RevisionMedia(
+        revision=revision, alt=_text(alt, "alt")[:250], checksum=inspected.checksum
+    )
     pending.image.save(
         f"{inspected.checksum[:16]}.{inspected.extension}",
         ContentFile(inspected.content),
@@ -1067,7 +1085,7 @@ def reject_listing(
     _require_reviewer(actor)
     listing = _locked_listing(product)
     _check_transition(listing, REJECT)
-    reasons = (reasons or "").strip()
+    reasons = _text(reasons, "reasons")
     if len(reasons) > 2000:
         raise _error("reasons", _("原因过长（最多 2000 字）。"), Code.INVALID)
     cleaned = _clean_checklist(checklist, required=True)
@@ -1206,7 +1224,7 @@ def upload_certificate(
     product = vendor_product(actor, product)
     if kind not in CertificateKind.values:
         raise _error("kind", _("未知的证书类型。"), Code.INVALID)
-    number = (number or "").strip()
+    number = _text(number, "number")
     if not number:
         raise _error("number", _("请填写证书编号。"), Code.REQUIRED)
     if len(number) > 100:

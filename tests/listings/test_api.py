@@ -313,6 +313,9 @@ def test_bad_create_input_gets_typed_errors(market, client):
         ),
         ({"variants": [{"sku": "A-6", "price": "99999999.00"}]}, "INVALID_PRICE"),
         ({"name": "名" * 251}, "INVALID"),
+        ({"name": "粉\x00丝"}, "INVALID"),  # PostgreSQL cannot store NUL
+        ({"description": "好\x00吃"}, "INVALID"),
+        ({"variants": [{"sku": "A\x007", "price": "1.00"}]}, "INVALID"),
     ]
     for override, code in cases:
         response = owner.post(CREATE, {"input": {**base, **override}})
