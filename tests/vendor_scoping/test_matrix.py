@@ -81,6 +81,8 @@ GRAPHQL_MATRIX: dict[str, dict[str, str]] = {
     "vendorProductCreate":               row(NO,    NO,    OK,    OK,    NO,    NO,    NA),
     "vendorProductUpdate":               row(NO,    NO,    OK,    OK,    NO,    NO,    NA),
     "vendorProductUpdate/stock":         row(NO,    NO,    NA,    NA,    NA,    NA,    NA),
+    "vendorProductUpdate/price-b-variant": row(NO, NO,    NA,    NA,    NA,    NA,    NA),
+    "vendorProductUpdate/stock-b-variant": row(NO, NO,    NA,    NA,    NA,    NA,    NA),
     "vendorProductMediaAdd":             row(NO,    NO,    OK,    OK,    NO,    NO,    NA),
     "vendorProductMediaRemove":          row(NO,    NO,    OK,    OK,    NO,    NO,    NA),
     "vendorProductMediaRemove/b-photo":  row(NO,    NO,    NA,    NA,    NA,    NA,    NA),
@@ -424,6 +426,37 @@ OPS: dict[str, Op] = {
                     {
                         "variant": gid("ProductVariant", world.a.draft.variants.get().pk),
                         "warehouse": gid("Warehouse", side.warehouse.pk),
+                        "quantity": 99,
+                    }
+                ]
+            },
+        },
+    ),
+    # A's own product, a price for B's variant.
+    "vendorProductUpdate/price-b-variant": Op(
+        PRODUCT_UPDATE,
+        lambda world, side: {
+            "id": gid("Product", world.a.draft.pk),
+            "input": {
+                "prices": [
+                    {
+                        "variant": gid("ProductVariant", side.draft.variants.get().pk),
+                        "price": "1.00",
+                    }
+                ]
+            },
+        },
+    ),
+    # A's own product, stock of B's variant in A's warehouse.
+    "vendorProductUpdate/stock-b-variant": Op(
+        PRODUCT_UPDATE,
+        lambda world, side: {
+            "id": gid("Product", world.a.draft.pk),
+            "input": {
+                "stock": [
+                    {
+                        "variant": gid("ProductVariant", side.draft.variants.get().pk),
+                        "warehouse": gid("Warehouse", world.a.warehouse.pk),
                         "quantity": 99,
                     }
                 ]
@@ -897,6 +930,22 @@ def test_page_positive_controls_change_what_they_say(world):
     client.post(reverse("vendordesk:product-submit", kwargs={"pk": world.a.draft.pk}))
     world.a.draft.listing.refresh_from_db()
     assert world.a.draft.listing.state == "submitted"
+
+
+@pytest.mark.parametrize(
+    ("who", "report_of", "status"),
+    [("a_owner", "b", 404), ("a_staff", "b", 404), ("shopper", "a", 403), ("a_owner", "a", 200)],
+)
+def test_import_report_by_bearer_token(world, who, report_of, status):
+    """The error report's URL is also opened by app clients with their access token: the
+    token's user is scoped exactly like a signed-in one."""
+    user = {"a_owner": world.a.owner, "a_staff": world.a.staff, "shopper": world.shopper}[who]
+    token = getattr(world, report_of).report_token
+    url = reverse("vendordesk:import-report", kwargs={"token": token})
+    response = Client().get(url, HTTP_AUTHORIZATION=f"Bearer {create_access_token(user)}")
+    assert response.status_code == status
+    bad = Client().get(url, HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert bad.status_code == 401
 
 
 # =============================================================================================
