@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.listings.tasks.expire_certificates_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    # Uploaded import files and error reports are kept for a week.
+    "cleanup-listing-imports": {
+        "task": "backend.listings.tasks.cleanup_listing_imports_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
     # Statements for the month that just ended, on the 1st (service-centre staff review and
     # issue them; see docs/guides/reviewer.md).
     "draft-vendor-statements": {
@@ -230,6 +235,8 @@ LISTING_PRICE_REVIEW_PERCENT = Decimal(os.environ.get("LISTING_PRICE_REVIEW_PERC
 CERTIFICATE_EXPIRY_WARNING_DAYS = int(os.environ.get("CERTIFICATE_EXPIRY_WARNING_DAYS", "30"))
 # The largest bulk listing import file, in rows.
 LISTING_IMPORT_MAX_ROWS = int(os.environ.get("LISTING_IMPORT_MAX_ROWS", "2000"))
+# ... and its largest size in bytes.
+LISTING_IMPORT_MAX_BYTES = int(os.environ.get("LISTING_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 # GraphQL API.
 GRAPHENE = {"SCHEMA": "backend.graphql.api.schema", "MIDDLEWARE": []}
