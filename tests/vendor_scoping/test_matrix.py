@@ -172,6 +172,9 @@ PAGE_MATRIX: dict[str, dict[str, str]] = {
 }  # fmt: skip
 # Pages anyone may open (no vendor data behind them).
 PUBLIC_PAGES = {"login", "logout"}
+# Rows for pages another helper has written but not committed yet: skipped while the URL name
+# is not there (then they run, and must pass).
+NOT_YET_ROUTED = {"import-job"}
 
 # Schema fields that match the vendor-facing name patterns but are not vendor-facing, with why.
 NOT_VENDOR_FACING: dict[str, str] = {
@@ -179,7 +182,7 @@ NOT_VENDOR_FACING: dict[str, str] = {
 }
 # Rows for fields another helper has written but not yet wired into backend/graphql/api.py:
 # their cases skip until the field is in the schema (then they run, and must pass).
-NOT_YET_IN_SCHEMA = {"listingImportJob"}
+NOT_YET_IN_SCHEMA = {"listingImportJob", "node/ListingImportJob"}
 
 
 # =============================================================================================
@@ -720,7 +723,7 @@ def _graphql_cases():
 
 @pytest.mark.parametrize(("key", "column", "expected"), list(_graphql_cases()))
 def test_graphql_matrix(world, key, column, expected):
-    if key in NOT_YET_IN_SCHEMA and _field_name(key) not in _schema_fields():
+    if key in NOT_YET_IN_SCHEMA and not _in_schema(key):
         pytest.skip(f"{key} is not in the schema yet")
     op = OPS[key]
     before_a, before_b = vendor_rows(world.a.vendor), vendor_rows(world.b.vendor)
@@ -882,6 +885,8 @@ def _requests(world: World, name: str, column: str) -> list:
 
 @pytest.mark.parametrize(("name", "column", "expected"), list(_page_cases()))
 def test_page_matrix(world, name, column, expected):
+    if name in NOT_YET_ROUTED and name not in _url_names(get_resolver().url_patterns, "vendordesk"):
+        pytest.skip(f"vendordesk:{name} is not routed yet")
     before_a, before_b = vendor_rows(world.a.vendor), vendor_rows(world.b.vendor)
     audit_before = AuditLogEntry.objects.count()
     for response in _requests(world, name, column):
@@ -958,6 +963,14 @@ VENDOR_FACING = re.compile(
 )
 
 
+def _in_schema(key: str) -> bool:
+    from backend.graphql.api import schema
+
+    if key.startswith("node/"):
+        return key.split("/")[1] in schema.graphql_schema.type_map
+    return _field_name(key) in _schema_fields()
+
+
 @functools.cache
 def _schema_fields() -> set[str]:
     from backend.graphql.api import schema
@@ -1011,5 +1024,7 @@ def _url_names(patterns, namespace: str, inside: bool = False) -> set[str]:
 def test_every_vendordesk_page_has_a_row():
     names = _url_names(get_resolver().url_patterns, "vendordesk")
     assert names, "the vendordesk namespace was found"
-    assert names - PUBLIC_PAGES == set(PAGE_MATRIX)
+    not_yet = set(PAGE_MATRIX) - names
+    assert not_yet <= NOT_YET_ROUTED, f"rows for pages that do not exist: {not_yet}"
+    assert names - PUBLIC_PAGES == set(PAGE_MATRIX) - not_yet
     assert set(PAGES) == set(PAGE_MATRIX)
