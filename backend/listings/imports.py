@@ -232,6 +232,10 @@ class ImportResult:
     created_variants: int = 0
     report_token: str | None = None
     file_name: str = ""
+    # Filled by the checks when something is to be written: the rows to write, one list per
+    # product in the order of its first row, and the lookups the rows were checked with.
+    groups: list[list[ImportRow]] = field(default_factory=list)
+    lookups: Lookups | None = None
 
     @property
     def problems(self) -> list[ImportProblem]:
@@ -248,6 +252,10 @@ class ImportResult:
     @property
     def error_rows(self) -> int:
         return sum(1 for row in self.rows if row.problems)
+
+    @property
+    def rows_to_import(self) -> int:
+        return sum(len(group) for group in self.groups)
 
     @property
     def imported(self) -> bool:
@@ -689,16 +697,9 @@ def _mark_imported(rows: list[ImportRow]) -> None:
 # The service --------------------------------------------------------------------------------
 
 
-def import_listings(*, user, upload, import_valid_rows: bool = False) -> ImportResult:
-    """Check `upload` row by row and create the vendor's draft products from it.
-
-    Raises ValidationError (NOT_VENDOR_STAFF, VENDOR_INACTIVE) when the user may not import at
-    all; every problem of the file itself is in the result. Nothing is written when any row
-    has a problem, unless `import_valid_rows`: then the valid rows are written, all in one
-    transaction. The error report (backend/listings/import_report.py) is stored when there
-    are problems and the file could be read."""
-    from backend.listings.import_report import store_report
-
+def importing_vendor(user) -> Vendor:
+    """The user's vendor, when it may import; ValidationError (NOT_VENDOR_STAFF,
+    VENDOR_INACTIVE) otherwise."""
     vendor = require_vendor(user)
     if vendor.status in (VendorStatus.SUSPENDED, VendorStatus.REJECTED):
         raise ValidationError(
@@ -706,6 +707,16 @@ def import_listings(*, user, upload, import_valid_rows: bool = False) -> ImportR
             % {"status": vendor.get_status_display()},
             code=Code.VENDOR_INACTIVE,
         )
+    return vendor
+
+
+def check_import(*, user, upload, import_valid_rows: bool = False) -> ImportResult:
+    """Everything before the writing: read `upload`, check it row by row and, when something
+    is to be written, group the rows to write by product (`result.groups`).
+
+    Raises ValidationError (NOT_VENDOR_STAFF, VENDOR_INACTIVE) when the user may not import at
+    all; every problem of the file itself is in the result. Writes nothing."""
+    vendor = importing_vendor(user)
     result = ImportResult(
         vendor=vendor,
         import_valid_rows=import_valid_rows,
@@ -724,10 +735,32 @@ def import_listings(*, user, upload, import_valid_rows: bool = False) -> ImportR
     result.file_problems += header_problems
     if readable:
         result.rows = read_rows(table, positions)
-        _check_and_write(result, user=user)
-    if result.problems:
-        result.report_token = store_report(result)
+        _check_and_group(result)
     return result
+
+
+def import_listings(*, user, upload, import_valid_rows: bool = False) -> ImportResult:
+    """Check `upload` row by row and create the vendor's draft products from it, in this
+    process (large files go through a background job: backend/listings/import_jobs.py).
+
+    Raises ValidationError (NOT_VENDOR_STAFF, VENDOR_INACTIVE) when the user may not import at
+    all; every problem of the file itself is in the result. Nothing is written when any row
+    has a problem, unless `import_valid_rows`: then the valid rows are written, all in one
+    transaction. The error report (backend/listings/import_report.py) is stored when there
+    are problems and the file could be read."""
+    result = check_import(user=user, upload=upload, import_valid_rows=import_valid_rows)
+    if result.groups:
+        write_import(result, user=user)
+    store_report_if_needed(result)
+    return result
+
+
+def store_report_if_needed(result: ImportResult) -> None:
+    """Store the error report when there are problems and the file could be read."""
+    from backend.listings.import_report import store_report
+
+    if result.problems and result.header:
+        result.report_token = store_report(result)
 
 
 def check_rows(vendor: Vendor, rows: list[ImportRow]) -> tuple[Lookups, dict[str, ImportRow]]:
@@ -742,11 +775,11 @@ def check_rows(vendor: Vendor, rows: list[ImportRow]) -> tuple[Lookups, dict[str
     return lookups, firsts
 
 
-def _check_and_write(result: ImportResult, *, user) -> None:
-    vendor, rows = result.vendor, result.rows
-    lookups, firsts = check_rows(vendor, rows)
-    channels = list(Channel.objects.filter(is_active=True).order_by("pk"))
-    if not channels:
+def _check_and_group(result: ImportResult) -> None:
+    rows = result.rows
+    lookups, firsts = check_rows(result.vendor, rows)
+    result.lookups = lookups
+    if not Channel.objects.filter(is_active=True).exists():
         result.file_problems.append(
             ImportProblem(_("平台尚未开设销售渠道，暂时不能导入。"), Code.NO_CHANNEL)
         )
@@ -770,30 +803,48 @@ def _check_and_write(result: ImportResult, *, user) -> None:
             )
             continue
         groups[row.product_key].append(row)
+    result.groups = list(groups.values())
+
+
+def write_groups(result: ImportResult, *, user, groups: list[list[ImportRow]]) -> bool:
+    """Create the products of `groups` (in the caller's transaction), adding to the result's
+    counts. False when a service refused a row of a file imported without "import valid
+    rows": the caller must then roll back."""
+    assert result.lookups is not None
+    for group in groups:
+        variants = _create_product(user=user, rows=group, lookups=result.lookups)
+        result.created_products += 1 if variants else 0
+        result.created_variants += variants
+    return not (result.problems and not result.import_valid_rows)
+
+
+def write_import(result: ImportResult, *, user) -> None:
+    """Write every group of a checked result in one transaction."""
     with transaction.atomic():
-        for group in groups.values():
-            variants = _create_product(user=user, rows=group, lookups=lookups)
-            result.created_products += 1 if variants else 0
-            result.created_variants += variants
-        if result.problems and not result.import_valid_rows:
+        if not write_groups(result, user=user, groups=result.groups):
             # A service refused a row (a SKU taken since the check): none of the rows stays.
             transaction.set_rollback(True)
-            for row in rows:
+            for row in result.rows:
                 row.imported = False
             result.created_products = result.created_variants = 0
             return
-        if result.created_products:
-            audit.record(
-                actor=user,
-                action="listing.bulk_imported",
-                instance=vendor,
-                before=None,
-                after={
-                    "file": result.file_name,
-                    "rows": result.total_rows,
-                    "imported_rows": result.imported_rows,
-                    "error_rows": result.error_rows,
-                    "products": result.created_products,
-                    "variants": result.created_variants,
-                },
-            )
+        record_import(result, user=user)
+
+
+def record_import(result: ImportResult, *, user, job_id: int | None = None) -> None:
+    """The audit entry of an import that created products."""
+    if not result.created_products:
+        return
+    after = {
+        "file": result.file_name,
+        "rows": result.total_rows,
+        "imported_rows": result.imported_rows,
+        "error_rows": result.error_rows,
+        "products": result.created_products,
+        "variants": result.created_variants,
+    }
+    if job_id is not None:
+        after["job"] = job_id
+    audit.record(
+        actor=user, action="listing.bulk_imported", instance=result.vendor, before=None, after=after
+    )

@@ -260,3 +260,71 @@ class ProductCertificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} · {self.get_kind_display()} {self.number}"
+
+
+class ListingImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+def listing_import_path(instance: ListingImportJob, filename: str) -> str:
+    """The uploaded file of a job, under the vendor's folder and a random name (the vendor's
+    own file name is kept in `original_name`)."""
+    import os
+    import secrets
+
+    extension = os.path.splitext(filename)[1].lower()
+    if extension not in (".xlsx", ".csv"):
+        extension = ""
+    return f"listing-imports/{instance.vendor_id}/uploads/{secrets.token_urlsafe(16)}{extension}"
+
+
+class ListingImportJob(models.Model):
+    """A bulk listing import too large for one web request, run by a Celery worker
+    (backend/listings/import_jobs.py). The checks were already answered in the request; the
+    worker checks again, writes in chunks and keeps `processed_rows` up to date."""
+
+    vendor = models.ForeignKey(
+        "vendors.Vendor", on_delete=models.CASCADE, related_name="listing_import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("文件"), upload_to=listing_import_path, max_length=255, blank=True)
+    original_name = models.CharField(_("原文件名"), max_length=255, blank=True)
+    import_valid_rows = models.BooleanField(_("导入有效行"), default=False)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=ListingImportJobStatus.choices,
+        default=ListingImportJobStatus.QUEUED,
+    )
+    total_rows = models.PositiveIntegerField(_("总行数"), default=0)
+    processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
+    created_products = models.PositiveIntegerField(_("已导入商品"), default=0)
+    created_variants = models.PositiveIntegerField(_("已导入规格"), default=0)
+    error_rows = models.PositiveIntegerField(_("有错误的行"), default=0)
+    # The problems as {"message", "code", "row", "column"}, the first MAX_STORED_ERRORS of them
+    # (the error report has them all).
+    errors = models.JSONField(_("问题"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("问题总数"), default=0)
+    report_token = models.CharField(_("错误报告"), max_length=64, blank=True)
+    message = models.TextField(_("失败原因"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("商品导入任务")
+        verbose_name_plural = _("商品导入任务")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["vendor", "-created_at"], name="listing_import_job_vendor")]
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id} · {self.original_name} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ListingImportJobStatus.DONE, ListingImportJobStatus.FAILED)

@@ -41,3 +41,21 @@ def expire_certificates(today: datetime.date | None = None) -> dict[str, int]:
 @shared_task
 def expire_certificates_task() -> dict[str, int]:
     return expire_certificates()
+
+
+@shared_task
+def run_listing_import_task(job_id: int) -> str:
+    """A queued bulk listing import (backend/listings/import_jobs.py); runs at most once per
+    job whatever the deliveries: a job that is not queued any more is left alone."""
+    from backend.listings.import_jobs import run_import_job
+
+    return run_import_job(job_id)
+
+
+@shared_task
+def cleanup_listing_imports_task() -> dict[str, int]:
+    """Uploaded import files and error reports older than 7 days; jobs whose worker was lost
+    (intended schedule: daily 03:30 Asia/Shanghai)."""
+    from backend.listings.import_jobs import cleanup_listing_imports
+
+    return cleanup_listing_imports()

@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,16 +22,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backend.account.jwt import InvalidToken, user_from_token
+from backend.listings.import_jobs import start_import
 from backend.listings.import_report import open_report
 from backend.listings.import_table import max_bytes, max_rows
 from backend.listings.import_template import template_csv, template_xlsx
-from backend.listings.imports import COLUMNS, import_listings
+from backend.listings.imports import COLUMNS
+from backend.listings.models import ListingImportJob
 from backend.vendordesk.views import LOGIN_URL, vendor_page
 from backend.vendors.scoping import membership
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # How many problems the result page lists; the rest are in the downloadable report.
 SHOWN_PROBLEMS = 200
+# How often the job page reloads itself while the job is queued or running.
+JOB_REFRESH_SECONDS = 5
 
 
 class ImportForm(forms.Form):
@@ -55,7 +59,7 @@ def upload(request: HttpRequest, vendor) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if request.method == "POST" and form.is_valid():
         try:
-            result = import_listings(
+            result, job = start_import(
                 user=request.user,
                 upload=form.cleaned_data["file"],
                 import_valid_rows=form.cleaned_data["import_valid_rows"],
@@ -64,6 +68,8 @@ def upload(request: HttpRequest, vendor) -> HttpResponse:
             for message in error.messages:
                 form.add_error(None, message)
         else:
+            if job is not None:
+                return redirect("vendordesk:import-job", pk=job.pk)
             form = ImportForm()
     problems = result.problems if result else []
     return render(
@@ -82,6 +88,35 @@ def upload(request: HttpRequest, vendor) -> HttpResponse:
         },
         status=200,
     )
+
+
+@vendor_page
+@require_GET
+def job(request: HttpRequest, vendor, pk: int) -> HttpResponse:
+    """A background import: progress while it runs (the page reloads itself every few
+    seconds, no JavaScript), then its outcome. Another vendor's job is 404."""
+    found = get_object_or_404(ListingImportJob, pk=pk, vendor=vendor)
+    percent = 100
+    if found.total_rows and not found.is_finished:
+        percent = min(100, found.processed_rows * 100 // found.total_rows)
+    response = render(
+        request,
+        "vendordesk/import_job.html",
+        {
+            "vendor": vendor,
+            "title": _("商品导入进度"),
+            "job": found,
+            "percent": percent,
+            "refresh_seconds": JOB_REFRESH_SECONDS,
+            "problems": found.errors[:SHOWN_PROBLEMS],
+            "more_problems": max(found.error_count - SHOWN_PROBLEMS, 0),
+        },
+    )
+    if not found.is_finished:
+        # The page has no <head> block of its own: the header does what the <meta> in the
+        # body does, for browsers that only honour one of them.
+        response["Refresh"] = str(JOB_REFRESH_SECONDS)
+    return response
 
 
 @vendor_page
