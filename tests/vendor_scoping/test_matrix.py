@@ -121,17 +121,7 @@ GRAPHQL_MATRIX: dict[str, dict[str, str]] = {
 
 # Known leaks: (operation, column) → the exact description. The test is xfail(strict=True), so
 # it starts failing (XPASS) the moment the leak is fixed, and the entry must then be removed.
-WAREHOUSE_LEAK = (
-    "node(id:) answers any Warehouse to anyone (name, address, phone of a vendor's warehouse): "
-    "backend/graphql/inventory/types.py Warehouse has no get_queryset/get_node, while "
-    "warehouse(id:) requires MANAGE_PRODUCTS"
-)
-KNOWN_LEAKS: dict[tuple[str, str], str] = {
-    ("node/Warehouse", "X_OWNER"): WAREHOUSE_LEAK,
-    ("node/Warehouse", "X_STAFF"): WAREHOUSE_LEAK,
-    ("node/Warehouse", "SHOPPER"): WAREHOUSE_LEAK,
-    ("node/Warehouse", "ANON"): WAREHOUSE_LEAK,
-}
+KNOWN_LEAKS: dict[tuple[str, str], str] = {}
 
 # --- the page matrix ------------------------------------------------------------------------
 # URL name (vendordesk:)          X_OWNER  X_STAFF  STAFF_OWN  OWN   SHOPPER  ANON

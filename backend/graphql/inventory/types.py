@@ -1,11 +1,13 @@
 import graphene
 from graphene_django import DjangoObjectType
 
+from backend.core.permissions import Permission, has_permissions
 from backend.graphql.catalog.enums import enum_from_choices
 from backend.graphql.channel.types import CountryDisplay
 from backend.graphql.core.connection import CountableConnection
 from backend.inventory.models import Warehouse as WarehouseModel
 from backend.inventory.models import WarehouseClickAndCollectOption
+from backend.vendors.scoping import vendor_of
 
 WarehouseClickAndCollectOptionEnum = enum_from_choices(
     "WarehouseClickAndCollectOptionEnum", WarehouseClickAndCollectOption
@@ -34,6 +36,18 @@ class Warehouse(DjangoObjectType):
         model = WarehouseModel
         interfaces = (graphene.relay.Node,)
         fields = ("id", "name", "slug", "email", "is_private", "is_cold_chain")
+
+    @classmethod
+    def get_queryset(cls, queryset, info):
+        """`node(id:)`: as `warehouse(id:)`, staff who manage products; a vendor's staff also
+        see their own vendor's warehouses. A warehouse's address and phone are not public."""
+        user = info.context.user
+        if has_permissions(user, [Permission.MANAGE_PRODUCTS]) and user.is_staff:
+            return queryset
+        vendor = vendor_of(user)
+        if vendor is None:
+            return queryset.none()
+        return queryset.filter(vendor=vendor)
 
     @staticmethod
     def resolve_address(root: WarehouseModel, info):
