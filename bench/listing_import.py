@@ -11,13 +11,21 @@ product) it measures
              written;
   valid-rows the file with 1 % bad rows imported with "import valid rows".
 
-and prints rows/s and SQL statements per row (all statements, savepoints included).
+  request    what the upload page or productBulkImport does now with a valid file
+             (backend.listings.import_jobs.start_import): the checks, and above
+             SYNC_IMPORT_ROWS rows the stored file and the queued job;
+  job        that job run to its end by the worker's code (run_import_job: the checks again,
+             then the writes in chunks with the progress, the report, done) — timed apart.
+
+and prints rows/s and SQL statements per row (all statements, savepoints included). The job is
+not sent to the broker here: its id is taken from the enqueue hook and run in this process.
 
 The database is its own (`countymarket_bench_import` on the server of BENCH_DATABASE_URL or
 DATABASE_URL), migrated on first use; each run adds products under a new SKU prefix.
 
     .venv/bin/python bench/listing_import.py
     .venv/bin/python bench/listing_import.py --rows 100,1000,2000 --repeat 3
+    .venv/bin/python bench/listing_import.py --rows 1000,2000 --steps request,job
 """
 
 from __future__ import annotations
@@ -176,9 +184,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="100,1000,2000")
     parser.add_argument("--repeat", type=int, default=1, help="runs per size (median shown)")
+    parser.add_argument(
+        "--steps",
+        default="validate,import,strict-bad,valid-rows,request,job",
+        help="comma-separated steps to time",
+    )
     args = parser.parse_args()
+    wanted = args.steps.split(",")
     setup_django()
+    from backend.listings import import_jobs
     from backend.listings.imports import import_listings
+
+    queued: list[int] = []
+    # The bench runs the job itself: nothing goes to the broker (a worker there may serve
+    # another database).
+    import_jobs._enqueue = queued.append  # type: ignore[assignment]
 
     user, _warehouse = world()
     print(
@@ -192,25 +212,38 @@ def main() -> None:
             prefix = secrets.token_hex(3).upper()
             good = xlsx(size, prefix=prefix)
             bad = xlsx(size, prefix=prefix + "B", bad_every=100)
+            queued_file = xlsx(size, prefix=prefix + "Q")
             steps = {
-                "validate": (validate, good, False),
-                "import": (None, good, False),
-                "strict-bad": (None, bad, False),
-                "valid-rows": (None, bad, True),
+                "validate": partial(validate, user, good),
+                "import": partial(import_listings, user=user, upload=upload(good)),
+                "strict-bad": partial(import_listings, user=user, upload=upload(bad)),
+                "valid-rows": partial(
+                    import_listings, user=user, upload=upload(bad), import_valid_rows=True
+                ),
+                "request": partial(import_jobs.start_import, user=user, upload=upload(queued_file)),
+                "job": lambda: import_jobs.run_import_job(queued.pop()),
             }
-            for name, (check, data, valid_rows) in steps.items():
-                elapsed, statements, result = measure(
-                    partial(check, user, data)
-                    if check
-                    else partial(
-                        import_listings,
-                        user=user,
-                        upload=upload(data),
-                        import_valid_rows=valid_rows,
-                    )
-                )
+            for name, action in steps.items():
+                if name not in wanted:
+                    continue
+                if name == "job" and not queued:
+                    continue
+                elapsed, statements, result = measure(action)
                 if isinstance(result, list):
                     summary = f"{len(result)} problems"
+                elif isinstance(result, str):
+                    job = import_jobs.ListingImportJob.objects.latest("pk")
+                    summary = (
+                        f"job {result}: {job.created_products} products, "
+                        f"{job.created_variants} variants, {job.error_rows} error rows"
+                    )
+                elif isinstance(result, tuple):
+                    checked, job = result
+                    summary = (
+                        f"job {job.pk} queued ({job.total_rows} rows)"
+                        if job
+                        else f"in the request: {checked.created_products} products"
+                    )
                 else:
                     summary = (
                         f"{result.created_products} products, {result.created_variants} "

@@ -9,7 +9,9 @@ what the page or the API would have made, under the same rules.
 
 The issue's rule: a file with any error imports nothing, unless the vendor chooses
 "import valid rows" (导入有效行); then the valid rows are imported, all in one transaction,
-and the others are listed in the result and in a downloadable error report. Imported products
+and the others are listed in the result and in a downloadable error report. (A file with
+more than SYNC_IMPORT_ROWS rows to write is written by a background job in chunks of its own
+transactions: backend/listings/import_jobs.py.) Imported products
 are draft listings of the importing vendor, unpublished in every channel: an import never puts
 anything on sale (the listing review does that).
 
