@@ -121,9 +121,18 @@ def start_import(
 
 
 def _enqueue(job_id: int) -> None:
+    """Send the job to the workers. The request has committed by now: should the broker be
+    unreachable, the job is failed (the vendor sees why and uploads again) rather than the
+    page answering 500 with a job queued nowhere."""
     from backend.listings.tasks import run_listing_import_task
 
-    run_listing_import_task.delay(job_id)
+    try:
+        run_listing_import_task.delay(job_id)
+    except Exception:
+        logger.exception("Listing import job %s could not be queued", job_id)
+        job = ListingImportJob.objects.filter(pk=job_id, status=Status.QUEUED).first()
+        if job is not None:
+            _fail(job, _("暂时无法开始导入，请稍后重新上传。"))
 
 
 def _claim(job_id: int) -> ListingImportJob | None:

@@ -36,6 +36,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHOWN_PROBLEMS = 200
 # How often the job page reloads itself while the job is queued or running.
 JOB_REFRESH_SECONDS = 5
+# The vendor's latest background imports listed on the upload page.
+RECENT_JOBS = 5
 
 
 class ImportForm(forms.Form):
@@ -85,6 +87,7 @@ def upload(request: HttpRequest, vendor) -> HttpResponse:
             "columns": COLUMNS,
             "max_rows": max_rows(),
             "max_megabytes": f"{max_bytes() / 1024 / 1024:g}",
+            "recent_jobs": ListingImportJob.objects.filter(vendor=vendor)[:RECENT_JOBS],
         },
         status=200,
     )

@@ -431,3 +431,29 @@ def test_cleanup_fails_a_job_whose_worker_was_lost(shop, small_jobs):
     assert cleanup_listing_imports_task()["failed_jobs"] == 1
     job.refresh_from_db()
     assert job.status == Status.FAILED and "中断" in job.message
+
+
+def test_an_unreachable_broker_fails_the_job_instead_of_a_500(
+    shop, small_jobs, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(run_listing_import_task, "delay", broker_down)
+    client = signed_in(shop.owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_of(upload(client, csv_file(rows(3))))
+    job.refresh_from_db()
+    assert job.status == Status.FAILED and "稍后重新上传" in job.message
+    assert not Product.objects.exists()
+    assert client.get(f"{URL}jobs/{job.pk}/").status_code == 200
+
+
+def test_the_upload_page_lists_the_vendors_recent_jobs_only(shop, small_jobs):
+    job = job_of(upload(signed_in(shop.owner), csv_file(rows(3))))
+    own = signed_in(shop.clerk).get(URL).content.decode()
+    assert f'href="/vendor/import/jobs/{job.pk}/"' in own and "排队中" in own
+    other = signed_in(shop.other_owner).get(URL).content.decode()
+    assert "/vendor/import/jobs/" not in other
