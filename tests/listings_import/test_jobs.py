@@ -457,3 +457,31 @@ def test_the_upload_page_lists_the_vendors_recent_jobs_only(shop, small_jobs):
     assert f'href="/vendor/import/jobs/{job.pk}/"' in own and "排队中" in own
     other = signed_in(shop.other_owner).get(URL).content.decode()
     assert "/vendor/import/jobs/" not in other
+
+
+def test_a_row_refused_while_writing_a_strict_file_stops_the_job(shop, small_jobs, monkeypatch):
+    """Without "import valid rows", a row the checks passed but a service refused when the job
+    wrote it (another import took the SKU in between): the chunk is rolled back, the job
+    failed, the earlier chunk stays and the message says so."""
+    from django.core.exceptions import ValidationError
+
+    job = job_of(upload(signed_in(shop.owner), csv_file(rows(5))))
+    create = imports.create_vendor_product
+
+    def refusing_p3(**kwargs):
+        if kwargs["variants"][0]["sku"] == "P-3":
+            raise ValidationError({"sku": ValidationError("SKU 已被使用。", code="UNIQUE")})
+        return create(**kwargs)
+
+    monkeypatch.setattr(imports, "create_vendor_product", refusing_p3)
+    assert run_listing_import_task(job.pk) == Status.FAILED
+    job.refresh_from_db()
+    assert sorted(Product.objects.values_list("name", flat=True)) == ["P商品0", "P商品1"]
+    assert job.created_products == 2 and "此前已导入 2 个商品" in job.message
+    assert job.message.startswith("有商品行在写入时被拒绝")
+    assert job.errors == [
+        {"message": "SKU 已被使用。", "code": "SKU_EXISTS", "row": 5, "column": "SKU"}
+    ]
+    assert job.report_token and default_storage.exists(
+        report_path(shop.vendor.pk, job.report_token)
+    )
