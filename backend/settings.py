@@ -210,10 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.listings.tasks.expire_certificates_task",
         "schedule": crontab(hour=1, minute=30),
     },
-    # Uploaded import files and error reports are kept for a week.
+    # Uploaded import files and error reports are kept for a week; an import job whose worker
+    # died is marked failed.
     "cleanup-listing-imports": {
         "task": "backend.listings.tasks.cleanup_listing_imports_task",
-        "schedule": crontab(hour=3, minute=0),
+        "schedule": crontab(minute=20),
     },
     # Statements for the month that just ended, on the 1st (service-centre staff review and
     # issue them; see docs/guides/reviewer.md).

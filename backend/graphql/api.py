@@ -14,7 +14,10 @@ from backend.graphql.checkout.schema import CheckoutQueries
 from backend.graphql.divisions.schema import DivisionQueries
 from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
-from backend.graphql.listings.import_mutations import ListingImportMutations
+from backend.graphql.listings.import_mutations import (
+    ListingImportMutations,
+    ListingImportQueries,
+)
 from backend.graphql.listings.mutations import ListingMutations
 from backend.graphql.listings.schema import ListingQueries
 from backend.graphql.order.mutations import OrderMutations
@@ -39,6 +42,7 @@ class Query(
     CheckoutQueries,
     DivisionQueries,
     InventoryQueries,
+    ListingImportQueries,
     ListingQueries,
     OrderQueries,
     RoutingQueries,
