@@ -23,6 +23,7 @@ from backend.listings.models import (
     CHECKLIST_ITEMS,
     ChecklistResult,
     Listing,
+    ListingImportJob,
     ListingRevision,
     ProductCertificate,
     ReviewDecision,
@@ -221,3 +222,26 @@ class ProductCertificateAdmin(ReviewerOnly, ModelAdmin):
         "uploaded_at",
     )
     readonly_fields = fields
+
+
+@admin.register(ListingImportJob)
+class ListingImportJobAdmin(ReviewerOnly, ModelAdmin):
+    """Bulk imports run in the background: reviewers can see which vendor imported what, how
+    far a job got and why one failed (the vendor sees the same on its import page)."""
+
+    list_display = (
+        "pk",
+        "vendor",
+        "original_name",
+        "status",
+        "processed_rows",
+        "total_rows",
+        "created_products",
+        "error_rows",
+        "created_at",
+    )
+    list_filter = ("status", "vendor")
+    search_fields = ("original_name", "vendor__name")
+    list_select_related = ("vendor",)
+    ordering = ("-pk",)
+    exclude = ("errors",)

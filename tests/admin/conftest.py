@@ -30,7 +30,13 @@ from backend.catalog.models import (
 )
 from backend.channel.models import Channel
 from backend.inventory.models import Stock, Warehouse
-from backend.listings.models import CertificateKind, Listing, ListingState, ProductCertificate
+from backend.listings.models import (
+    CertificateKind,
+    Listing,
+    ListingImportJob,
+    ListingState,
+    ProductCertificate,
+)
 from backend.settlement.models import VendorStatement
 from backend.vendors.models import Vendor, VendorKind, VendorStatus
 
@@ -118,6 +124,7 @@ def catalog(db) -> Catalog:
     )
     _add_order(channel)
     _add_station(warehouse)
+    ListingImportJob.objects.create(vendor=vendor, original_name="商品.xlsx", total_rows=120)
     # Settlement's admin pages need a statement to open.
     VendorStatement.objects.create(
         vendor=vendor, period_start=date(2026, 3, 1), period_end=date(2026, 3, 31)
