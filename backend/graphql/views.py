@@ -24,17 +24,15 @@ from graphql import (
     ExecutionResult,
     GraphQLError,
     OperationType,
-    Visitor,
     execute,
     get_operation_ast,
     validate,
-    visit,
 )
 
 from backend.account.jwt import InvalidToken, user_from_token
 from backend.graphql.core.dataloaders import RequestLoaders
 from backend.graphql.core.documents import parse_and_validate
-from backend.graphql.core.errors import ApiError, QueryErrorCode
+from backend.graphql.core.errors import QueryErrorCode
 from backend.graphql.core.limits import limit_rules
 from backend.graphql.core.response_cache import response_cache_key
 
@@ -90,33 +88,6 @@ def _place(target, keys: list[str], value) -> None:
             raise HttpError(
                 HttpResponse(status=400, content=f"Bad path in `map`: {'.'.join(keys)}")
             ) from error
-
-
-def _contains_nul(value) -> bool:
-    """PostgreSQL text cannot hold NUL (U+0000); such input would fail deep inside a save."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_contains_nul(item) for item in value)
-    return False
-
-
-class _NulFinder(Visitor):
-    def __init__(self):
-        super().__init__()
-        self.found = False
-
-    def enter_string_value(self, node, *_args):
-        if "\x00" in node.value:
-            self.found = True
-
-
-def _literal_has_nul(document) -> bool:
-    finder = _NulFinder()
-    visit(document, finder)
-    return finder.found
 
 
 def _no_response(request) -> HttpResponse:
@@ -190,15 +161,10 @@ class GraphQLView(BaseGraphQLView):
             if show_graphiql:
                 return None
             raise HttpError(HttpResponse(status=400, content="Must provide query string."))
-        nul = ApiError("Text may not contain NUL (U+0000) characters.", code=QueryErrorCode.INVALID)
-        if _contains_nul(query) or _contains_nul(variables):
-            return ExecutionResult(data=None, errors=[nul])
         schema = self.schema.graphql_schema
         document, errors = parse_and_validate(schema, query)
         if errors:
             return ExecutionResult(data=None, errors=list(errors))
-        if _literal_has_nul(document):  # "\u0000" written inside the query's strings
-            return ExecutionResult(data=None, errors=[nul])
         operation = get_operation_ast(document, operation_name)
         if (
             request.method == "GET"

@@ -48,25 +48,6 @@ def test_a_query_that_is_not_a_string_is_a_400(client, staff_api_client):
     _json_errors(response)
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        {
-            "query": "mutation($n: String!) { categoryCreate(input: {name: $n}) { __typename } }",
-            "variables": {"n": "大米\x00"},
-        },
-        {"query": 'mutation { categoryCreate(input: {name: "a\\u0000b"}) { errors { code } } }'},
-    ],
-)
-def test_nul_characters_are_a_typed_error_and_write_nothing(client, staff_api_client, body):
-    """PostgreSQL text cannot hold U+0000: refused before anything runs, never a 500."""
-    response = _post(client, json.dumps(body), staff_api_client.token)
-    assert response.status_code in (200, 400)
-    (error,) = _json_errors(response)
-    assert error["extensions"]["exception"]["code"] == "INVALID"
-    assert not Category.objects.exists()
-
-
 def test_a_mutation_over_get_is_a_405_and_writes_nothing(client, staff_api_client):
     response = client.get(
         "/graphql/",
