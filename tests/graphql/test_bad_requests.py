@@ -48,6 +48,24 @@ def test_a_query_that_is_not_a_string_is_a_400(client, staff_api_client):
     _json_errors(response)
 
 
+def test_text_the_database_cannot_store_is_a_typed_error_and_writes_nothing(
+    client, staff_api_client
+):
+    """A NUL character passes graphene and Django's model validation but PostgreSQL refuses it:
+    the mutation answers a typed error (never a 500) and writes nothing. Forms refuse NUL
+    themselves, and the services of several apps refuse it with their own codes."""
+    body = {
+        "query": "mutation($n: String!) { categoryCreate(input: {name: $n}) "
+        "{ errors { field code message } } }",
+        "variables": {"n": "大米\x00"},
+    }
+    response = _post(client, json.dumps(body), staff_api_client.token)
+    assert response.status_code == 200
+    (error,) = response.json()["data"]["categoryCreate"]["errors"]
+    assert error["code"] == "INVALID" and error["message"]
+    assert not Category.objects.exists()
+
+
 def test_a_mutation_over_get_is_a_405_and_writes_nothing(client, staff_api_client):
     response = client.get(
         "/graphql/",

@@ -9,9 +9,12 @@ mutation with errors writes nothing.
 
 from __future__ import annotations
 
+import logging
+
 import graphene
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DataError, transaction
+from django.utils.translation import gettext as _
 from graphene.types.mutation import MutationOptions
 from graphene.utils.str_converters import to_camel_case
 
@@ -19,6 +22,8 @@ from backend.core.services import delete_instance
 from backend.graphql.core.errors import ApiError, PermissionDenied, validation_errors
 from backend.graphql.core.inputs import get_instance
 from backend.graphql.core.permissions import require_permissions
+
+logger = logging.getLogger(__name__)
 
 
 class BaseMutationOptions(MutationOptions):
@@ -76,6 +81,20 @@ class BaseMutation(graphene.Mutation):
                 response = cls.perform_mutation(root, info, **data)
         except ValidationError as error:
             return cls.handle_errors(error)
+        except DataError:
+            # Input the database cannot store that no validation caught (a NUL character in
+            # text, a number out of a column's range): rolled back, answered as a typed error.
+            logger.warning("%s: input the database refused", cls.__name__, exc_info=True)
+            message = _(
+                "输入中有无法保存的内容（例如不可见的控制字符或超出范围的数字），请检查后重试。"
+            )
+            return cls(
+                **{
+                    cls._meta.error_type_field: [
+                        {"field": None, "message": message, "code": cls._meta.default_error_code}
+                    ]
+                }
+            )
         except ApiError as error:
             # Bad IDs and similar input errors found while decoding arguments.
             field = (error.extensions or {}).get("exception", {}).get("field")
