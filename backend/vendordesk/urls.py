@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from backend.vendordesk import join_views, views
+from backend.vendordesk import apply_views, join_views, views
 
 app_name = "vendordesk"
 
@@ -12,6 +12,8 @@ urlpatterns: list = [
     path("login/", views.LoginView.as_view(), name="login"),
     # The link in a staff invitation SMS (backend/vendors/notifications.py INVITATION_PATH).
     path("join/<str:token>/", join_views.join, name="join"),
+    # Applying to sell: the web form of vendorApply.
+    path("apply/", apply_views.apply, name="apply"),
     path(
         "logout/",
         auth_views.LogoutView.as_view(next_page=reverse_lazy("vendordesk:login")),

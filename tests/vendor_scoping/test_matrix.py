@@ -161,7 +161,9 @@ PAGE_MATRIX: dict[str, dict[str, str]] = {
     "join":                   dict(X_OWNER=E400, X_STAFF=E400, OWN=OK, SHOPPER=E400, ANON=OK),
 }  # fmt: skip
 # Pages anyone may open (no vendor data behind them).
-PUBLIC_PAGES = {"login", "logout"}
+# `apply` holds no vendor's data: the signed-in user's own application form (vendor staff are
+# sent to their workspace; tests/vendordesk/test_apply.py).
+PUBLIC_PAGES = {"login", "logout", "apply"}
 # Rows for pages that are written but not routed yet: skipped while the URL name is not there
 # (then they run, and must pass). Empty: every page is routed.
 NOT_YET_ROUTED: set[str] = set()
