@@ -5,21 +5,35 @@ a rejected application resubmitted with the reviewer's reason shown."""
 import pytest
 from django.test import Client
 
+from backend.core.permissions import Permission
 from backend.vendors.models import Vendor, VendorDocument, VendorRole, VendorStaff, VendorStatus
 from backend.vendors.services import reject
+from tests.factories import TownFactory, VillageFactory
+from tests.graphql.conftest import staff_with
 from tests.vendordesk.conftest import signed_in
 from tests.vendors.conftest import (
     application,
     credit_code,
     jpeg_bytes,
-    manager,  # noqa: F401  (fixture)
     pdf_bytes,
-    town,  # noqa: F401  (fixture)
     upload,
     user_with_phone,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def town(db):
+    """The town and village `application()` names."""
+    town = TownFactory(code="320723109", name="东王集镇")
+    VillageFactory(town=town, code="320723109203", name="稻香村")
+    return town
+
+
+@pytest.fixture
+def manager(db):
+    return staff_with(Permission.MANAGE_VENDORS, group_name="服务中心审核员")
 
 
 def _form(**overrides) -> dict:
