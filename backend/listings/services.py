@@ -1049,30 +1049,52 @@ def approve_listing(*, actor, product: Product, checklist: dict[str, Any] | None
         revision.decided_by = actor
         revision.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
     _publish(product, actor)
-    now = timezone.now()
     listing.state = ListingState.APPROVED
-    listing.decided_at = now
-    listing.decided_by = actor
     listing.has_pending_revision = False
-    listing.save(
-        update_fields=["state", "decided_at", "decided_by", "has_pending_revision", "updated_at"]
-    )
-    decision = ReviewDecision.objects.create(
-        listing=listing,
+    decision = _decide(
+        listing,
+        actor=actor,
         revision=revision,
         decision=Decision.APPROVE,
         checklist=cleaned,
-        reviewer=actor,
-    )
-    audit.record(
-        actor=actor,
-        action="listing.revision_approved" if revision else "listing.approved",
-        instance=listing,
         before=before,
-        after={**_snapshot(listing), "decision_id": decision.pk, "checklist": cleaned},
+        action="listing.revision_approved" if revision else "listing.approved",
     )
     _notify(product, decision)
     return listing
+
+
+def _decide(
+    listing: Listing,
+    *,
+    actor,
+    revision: ListingRevision | None,
+    decision: str,
+    checklist: dict,
+    before: dict,
+    action: str,
+    reasons: str = "",
+) -> ReviewDecision:
+    """Save the listing's new state with who decided and when, store the decision with its
+    checklist, and audit it: the shared end of approving and rejecting."""
+    listing.decided_at = timezone.now()
+    listing.decided_by = actor
+    listing.save(
+        update_fields=["state", "decided_at", "decided_by", "has_pending_revision", "updated_at"]
+    )
+    row = ReviewDecision.objects.create(
+        listing=listing,
+        revision=revision,
+        decision=decision,
+        reasons=reasons,
+        checklist=checklist,
+        reviewer=actor,
+    )
+    after = {**_snapshot(listing), "decision_id": row.pk, "checklist": checklist}
+    if reasons:
+        after["reasons"] = reasons
+    audit.record(actor=actor, action=action, instance=listing, before=before, after=after)
+    return row
 
 
 @transaction.atomic
@@ -1107,30 +1129,15 @@ def reject_listing(
         listing.has_pending_revision = False
     else:
         listing.state = ListingState.REJECTED
-    listing.decided_at = now
-    listing.decided_by = actor
-    listing.save(
-        update_fields=["state", "decided_at", "decided_by", "has_pending_revision", "updated_at"]
-    )
-    decision = ReviewDecision.objects.create(
-        listing=listing,
+    decision = _decide(
+        listing,
+        actor=actor,
         revision=revision,
         decision=Decision.REJECT,
-        reasons=reasons,
         checklist=cleaned,
-        reviewer=actor,
-    )
-    audit.record(
-        actor=actor,
-        action="listing.revision_rejected" if revision else "listing.rejected",
-        instance=listing,
         before=before,
-        after={
-            **_snapshot(listing),
-            "decision_id": decision.pk,
-            "reasons": reasons,
-            "checklist": cleaned,
-        },
+        action="listing.revision_rejected" if revision else "listing.rejected",
+        reasons=reasons,
     )
     _notify(listing.product, decision)
     return listing
