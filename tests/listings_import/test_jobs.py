@@ -12,7 +12,6 @@ import logging
 import os
 import re
 
-import graphene
 import pytest
 from django.core.files.storage import default_storage
 from django.test import Client, RequestFactory
@@ -23,7 +22,6 @@ from backend.account.jwt import create_access_token
 from backend.catalog.models import Product
 from backend.core.models import AuditLogEntry
 from backend.graphql import api
-from backend.graphql.listings.import_mutations import ListingImportQueries
 from backend.listings import import_jobs, imports
 from backend.listings.import_report import report_path
 from backend.listings.models import ListingImportJob, ListingImportJobStatus
@@ -292,16 +290,10 @@ def bulk_import(client, user, file) -> dict:
 
 
 def job_query(user, job_id: str) -> dict:
-    """listingImportJob through a schema with ListingImportQueries added to the API's root
-    query (the lead wires the class into backend/graphql/api.py)."""
-
-    class Query(ListingImportQueries, api.Query):
-        pass
-
-    schema = graphene.Schema(query=Query, mutation=api.Mutation)
+    """listingImportJob through the API's schema, as the signed-in user."""
     request = RequestFactory().post("/graphql/")
     request.user = user
-    result = schema.execute(
+    result = api.schema.execute(
         f"query($id: ID!) {{ listingImportJob(id: $id) {{ {JOB_FIELDS} }} }}",
         variables={"id": job_id},
         context_value=request,
