@@ -271,11 +271,11 @@ def _tell_uploader(job: ListingImportJob) -> None:
         return
     if job.status == Status.DONE:
         message = _(
-            "【县域集市】商品导入已完成：导入 %(products)d 个商品，%(errors)d 行有错误。"
+            "【县域电商】商品导入已完成：导入 %(products)d 个商品，%(errors)d 行有错误。"
             "请到商家工作台查看。"
         ) % {"products": job.created_products, "errors": job.error_rows}
     else:
-        message = _("【县域集市】商品导入未完成，请到商家工作台查看原因。")
+        message = _("【县域电商】商品导入未完成，请到商家工作台查看原因。")
     try:
         send_sms(phone=str(phone), message=message)
     except Exception:  # an SMS failure must not turn a finished job into a failed one

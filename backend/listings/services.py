@@ -1168,9 +1168,9 @@ def _notify(product: Product, decision: ReviewDecision) -> None:
     revision = decision.revision_id is not None
     if decision.decision == Decision.APPROVE:
         message = (
-            _("【县域好物】您对商品“%(name)s”的修改已通过审核并生效。")
+            _("【县域电商】您对商品“%(name)s”的修改已通过审核并生效。")
             if revision
-            else _("【县域好物】您的商品“%(name)s”已通过审核并上架。")
+            else _("【县域电商】您的商品“%(name)s”已通过审核并上架。")
         ) % {"name": product.name}
     else:
         failing = [
@@ -1178,9 +1178,9 @@ def _notify(product: Product, decision: ReviewDecision) -> None:
         ]
         detail = "；".join(filter(None, [decision.reasons, "、".join(failing)]))
         message = (
-            _("【县域好物】您对商品“%(name)s”的修改未通过审核（原内容继续销售）：%(detail)s")
+            _("【县域电商】您对商品“%(name)s”的修改未通过审核（原内容继续销售）：%(detail)s")
             if revision
-            else _("【县域好物】您的商品“%(name)s”未通过审核：%(detail)s。请修改后重新提交。")
+            else _("【县域电商】您的商品“%(name)s”未通过审核：%(detail)s。请修改后重新提交。")
         ) % {"name": product.name, "detail": detail}
     notify_vendor(product.vendor, message)
 
@@ -1339,7 +1339,7 @@ def expire_certificate(certificate: ProductCertificate, *, today: datetime.date)
     if replacement is not None:
         return True  # a newer certificate of the kind is on file: nothing for the vendor to do
     kind = CertificateKind(locked.kind).label
-    message = _("【县域好物】商品“%(name)s”的%(kind)s（编号 %(number)s）已于 %(date)s 过期。") % {
+    message = _("【县域电商】商品“%(name)s”的%(kind)s（编号 %(number)s）已于 %(date)s 过期。") % {
         "name": product.name,
         "kind": kind,
         "number": locked.number,
@@ -1374,7 +1374,7 @@ def warn_certificate_expiry(certificate: ProductCertificate, *, today: datetime.
     notify_vendor(
         locked.vendor,
         _(
-            "【县域好物】商品“%(name)s”的%(kind)s（编号 %(number)s）将于 %(date)s 到期，"
+            "【县域电商】商品“%(name)s”的%(kind)s（编号 %(number)s）将于 %(date)s 到期，"
             "请及时上传新证书。"
         )
         % {
