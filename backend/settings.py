@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "backend.settlement",
     "backend.vendordesk",
     "backend.brand",
+    "backend.discount",
+    "backend.merchandising",
     "backend.search",
     "backend.stations",
     "backend.routing",

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "catalog:version"
-WATCHED_APPS = ("catalog", "inventory", "channel", "vendors", "brand")
+WATCHED_APPS = ("catalog", "inventory", "channel", "vendors", "brand", "discount", "merchandising")
 # Rows written by every cart and order: they do not change what the catalog shows beyond
 # "in stock", which the cache's time-to-live bounds; bumping on them would empty the cache on
 # every checkout.

@@ -19,6 +19,13 @@ class Permission(models.TextChoices):
     MANAGE_ORDERS = "order.manage_orders", "Manage orders"
     MANAGE_STATIONS = "stations.manage_stations", "Manage stations"
     MANAGE_VENDORS = "vendors.manage_vendors", "Manage vendors and review their listings"
+    # The brand managers' job (issue #11): licences, merchandising, promotions and vouchers.
+    MANAGE_BRAND = "brand.manage_brand", "Manage the public brand and its licences"
+    MANAGE_DISCOUNTS = "discount.manage_discounts", "Manage promotions and vouchers"
+    MANAGE_MERCHANDISING = (
+        "merchandising.manage_merchandising",
+        "Manage home-page sections, campaigns and livestream events",
+    )
 
     @property
     def codename(self) -> str:
