@@ -39,6 +39,9 @@ class Checkout(models.Model):
     # The id of the method chosen from the delivery seam (backend.checkout.delivery).
     delivery_method_id = models.CharField(_("配送方式"), max_length=64, blank=True)
     customer_note = models.TextField(_("买家留言"), blank=True, max_length=500)
+    # The promo code entered (Saleor: Checkout.voucherCode), stored upper-case; checked again
+    # at completion under a row lock (backend.discount.vouchers).
+    voucher_code = models.CharField(_("优惠券码"), max_length=32, blank=True)
     language_code = models.CharField(max_length=10, default="zh-hans")
 
     class Meta:

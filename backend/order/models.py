@@ -104,6 +104,11 @@ class Order(models.Model):
     subtotal_gross_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     total_net_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     total_gross_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # The total before any discount (list prices + shipping), beside the discounted total above.
+    undiscounted_total_gross_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=0
+    )
+    voucher_code = models.CharField(_("优惠券码"), max_length=32, blank=True)
     total_charged_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     total_refunded_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     weight_grams = models.PositiveIntegerField(_("重量（克）"), default=0)
