@@ -207,6 +207,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.stationdesk.tasks.return_uncollected_parcels",
         "schedule": 3600.0,
     },
+    # Merchandising (issue #11): rule collections follow the catalog ("new this week" moves
+    # with time alone); catalog changes also queue a refresh, at most once a minute.
+    "refresh-rule-collections": {
+        "task": "backend.merchandising.tasks.refresh_rule_collections_task",
+        "schedule": 600.0,
+    },
     # Vendors (issue #6): an expired certificate removes its badge and tells the vendor.
     "expire-listing-certificates": {
         "task": "backend.listings.tasks.expire_certificates_task",
@@ -223,6 +229,12 @@ CELERY_BEAT_SCHEDULE = {
     "draft-vendor-statements": {
         "task": "backend.settlement.tasks.draft_statements_task",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    # Brand licences (issue #11): a licence whose window ended is recorded as expired and the
+    # vendor told (the badge itself already went at the instant; see backend/brand/tasks.py).
+    "expire-brand-licences": {
+        "task": "backend.brand.tasks.expire_brand_licences_task",
+        "schedule": 300.0,
     },
 }
 

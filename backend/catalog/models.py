@@ -34,6 +34,14 @@ class ProductMediaType(models.TextChoices):
     VIDEO = "VIDEO", _("视频")
 
 
+class CollectionKind(models.TextChoices):
+    """Manual collections list the products staff put in; rule collections are recomputed from
+    their rule (backend/merchandising/collections.py)."""
+
+    MANUAL = "manual", _("手动")
+    RULE = "rule", _("规则")
+
+
 class ThumbnailFormat(models.TextChoices):
     ORIGINAL = "ORIGINAL", _("原格式")
     WEBP = "WEBP", "WebP"
@@ -361,6 +369,13 @@ class Collection(SeoFields):
     products = models.ManyToManyField(
         Product, through="CollectionProduct", related_name="collections", blank=True
     )
+    kind = models.CharField(
+        _("类型"), max_length=16, choices=CollectionKind.choices, default=CollectionKind.MANUAL
+    )
+    # {"conditions": [{"kind": "geographical_indication"}, {"kind": "town", "town": "..."}]},
+    # all conditions combined with AND; validated by backend.merchandising.collections.
+    rule = models.JSONField(_("规则"), blank=True, default=dict)
+    rule_refreshed_at = models.DateTimeField(_("规则刷新时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("商品专题")
