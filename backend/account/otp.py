@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from backend.account.error_codes import AccountErrorCode
 from backend.account.sms import send_sms
+from backend.brand.signature import sms_signature
 
 HOUR = 3600
 
@@ -102,8 +103,8 @@ def _message(code: str, purpose: str) -> str:
         CodePurpose.PASSWORD_RESET: _("重置密码"),
         CodePurpose.ACCOUNT_DELETE: _("注销账户"),
     }[CodePurpose(purpose)]
-    text = _("【县域电商】您的%(action)s验证码是 %(code)s，%(minutes)s 分钟内有效，请勿告诉他人。")
-    return text % {
+    text = _("您的%(action)s验证码是 %(code)s，%(minutes)s 分钟内有效，请勿告诉他人。")
+    return sms_signature() + text % {
         "action": action,
         "code": code,
         "minutes": minutes,

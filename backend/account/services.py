@@ -17,6 +17,7 @@ from backend.account.models import User
 from backend.account.otp import CodePurpose
 from backend.account.phone import normalize_phone
 from backend.account.sms import send_sms
+from backend.brand.signature import signed
 from backend.core import audit
 
 
@@ -56,7 +57,7 @@ def request_phone_code(*, phone: str, purpose: str, ip: str | None) -> None:
         otp.throttle_request(phone=number, ip=ip)
         send_sms(
             phone=number,
-            message=_("【县域电商】该手机号已注册，请直接登录；如忘记密码可通过短信重置。"),
+            message=signed(_("该手机号已注册，请直接登录；如忘记密码可通过短信重置。")),
         )
     elif purpose == CodePurpose.REGISTER or registered:
         otp.request_code(phone=number, purpose=purpose, ip=ip)

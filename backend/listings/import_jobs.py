@@ -265,19 +265,19 @@ def _fail(job: ListingImportJob, message: str, *, say_imported: bool = False) ->
 def _tell_uploader(job: ListingImportJob) -> None:
     """An SMS to the uploader when the job is finished (they may have closed the page)."""
     from backend.account.sms import send_sms
+    from backend.brand.signature import signed
 
     phone = getattr(job.created_by, "phone", "") if job.created_by else ""
     if not phone:
         return
     if job.status == Status.DONE:
         message = _(
-            "【县域电商】商品导入已完成：导入 %(products)d 个商品，%(errors)d 行有错误。"
-            "请到商家工作台查看。"
+            "商品导入已完成：导入 %(products)d 个商品，%(errors)d 行有错误。请到商家工作台查看。"
         ) % {"products": job.created_products, "errors": job.error_rows}
     else:
-        message = _("【县域电商】商品导入未完成，请到商家工作台查看原因。")
+        message = _("商品导入未完成，请到商家工作台查看原因。")
     try:
-        send_sms(phone=str(phone), message=message)
+        send_sms(phone=str(phone), message=signed(message))
     except Exception:  # an SMS failure must not turn a finished job into a failed one
         logger.exception("SMS for listing import job %s failed", job.pk)
 

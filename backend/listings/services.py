@@ -40,6 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.account.sms import send_sms
+from backend.brand.signature import signed
 from backend.catalog import services as catalog_services
 from backend.catalog.cache import bump_catalog_version
 from backend.catalog.media import (
@@ -1159,7 +1160,9 @@ def owner_phones(vendor: Vendor | None) -> list[str]:
 
 
 def notify_vendor(vendor: Vendor | None, message: str) -> None:
-    """Text the vendor's owners after the commit (nothing is sent for a rolled-back change)."""
+    """Text the vendor's owners after the commit (nothing is sent for a rolled-back change),
+    signed with the brand's name."""
+    message = signed(message)
     for phone in owner_phones(vendor):
         transaction.on_commit(partial(send_sms, phone=phone, message=message))
 
@@ -1168,9 +1171,9 @@ def _notify(product: Product, decision: ReviewDecision) -> None:
     revision = decision.revision_id is not None
     if decision.decision == Decision.APPROVE:
         message = (
-            _("【县域电商】您对商品“%(name)s”的修改已通过审核并生效。")
+            _("您对商品“%(name)s”的修改已通过审核并生效。")
             if revision
-            else _("【县域电商】您的商品“%(name)s”已通过审核并上架。")
+            else _("您的商品“%(name)s”已通过审核并上架。")
         ) % {"name": product.name}
     else:
         failing = [
@@ -1178,9 +1181,9 @@ def _notify(product: Product, decision: ReviewDecision) -> None:
         ]
         detail = "；".join(filter(None, [decision.reasons, "、".join(failing)]))
         message = (
-            _("【县域电商】您对商品“%(name)s”的修改未通过审核（原内容继续销售）：%(detail)s")
+            _("您对商品“%(name)s”的修改未通过审核（原内容继续销售）：%(detail)s")
             if revision
-            else _("【县域电商】您的商品“%(name)s”未通过审核：%(detail)s。请修改后重新提交。")
+            else _("您的商品“%(name)s”未通过审核：%(detail)s。请修改后重新提交。")
         ) % {"name": product.name, "detail": detail}
     notify_vendor(product.vendor, message)
 
@@ -1339,7 +1342,7 @@ def expire_certificate(certificate: ProductCertificate, *, today: datetime.date)
     if replacement is not None:
         return True  # a newer certificate of the kind is on file: nothing for the vendor to do
     kind = CertificateKind(locked.kind).label
-    message = _("【县域电商】商品“%(name)s”的%(kind)s（编号 %(number)s）已于 %(date)s 过期。") % {
+    message = _("商品“%(name)s”的%(kind)s（编号 %(number)s）已于 %(date)s 过期。") % {
         "name": product.name,
         "kind": kind,
         "number": locked.number,
@@ -1373,10 +1376,7 @@ def warn_certificate_expiry(certificate: ProductCertificate, *, today: datetime.
         return False  # already renewed: no warning needed
     notify_vendor(
         locked.vendor,
-        _(
-            "【县域电商】商品“%(name)s”的%(kind)s（编号 %(number)s）将于 %(date)s 到期，"
-            "请及时上传新证书。"
-        )
+        _("商品“%(name)s”的%(kind)s（编号 %(number)s）将于 %(date)s 到期，请及时上传新证书。")
         % {
             "name": locked.product.name,
             "kind": CertificateKind(locked.kind).label,

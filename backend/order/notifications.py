@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.account.sms import send_sms
+from backend.brand.signature import signed
 from backend.core.money import quantize_fen
 from backend.order.events import add_event
 from backend.order.models import Order, OrderEvents
@@ -78,6 +79,8 @@ def send_notification(order: Order, kind: str) -> list[str]:
     # The whole sending runs in the shopper's language: a provider's templates may use it too.
     with translation.override(order.language_code or "zh-hans"):
         subject, body = _texts(order, kind)
+        # Signed with the brand's name, as its SMS gateway and mail readers expect.
+        subject, body = signed(subject), signed(body)
         if order.user_phone:
             send_sms(phone=order.user_phone, message=body)
             sent.append("sms")

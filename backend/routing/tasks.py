@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.account.sms import send_sms
+from backend.brand.signature import signed
 from backend.order.events import add_event
 from backend.order.models import Order, OrderEvents
 
@@ -43,6 +44,7 @@ def notify_rerouted_task(order_id: str) -> list[str]:
                 )
                 % values
             )
+            subject, body = signed(subject), signed(body)
             if order.user_phone:
                 send_sms(phone=order.user_phone, message=body)
                 sent.append("sms")

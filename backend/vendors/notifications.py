@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.account.phone import normalize_phone
+from backend.brand.signature import signed
 from backend.vendors.models import Vendor, VendorInvitation, VendorRole
 from backend.vendors.tasks import send_vendor_sms_task
 
@@ -29,23 +30,17 @@ def _decision_text(vendor: Vendor, decision: str) -> str:
     }
     if decision == "approved":
         return (
-            _(
-                "【县域电商】%(name)s 的入驻申请已通过审核，平台佣金比例 %(rate)s%%。"
-                "现在可以上架商品了。"
-            )
+            _("%(name)s 的入驻申请已通过审核，平台佣金比例 %(rate)s%%。现在可以上架商品了。")
             % values
         )
     if decision == "rejected":
-        return _("【县域电商】%(name)s 的入驻申请未通过：%(reason)s。请修改后重新提交。") % values
+        return _("%(name)s 的入驻申请未通过：%(reason)s。请修改后重新提交。") % values
     if decision == "suspended":
         return (
-            _(
-                "【县域电商】%(name)s 已被暂停经营，商品已下架。原因：%(reason)s。"
-                "如有疑问请联系服务中心。"
-            )
+            _("%(name)s 已被暂停经营，商品已下架。原因：%(reason)s。如有疑问请联系服务中心。")
             % values
         )
-    return _("【县域电商】%(name)s 已恢复经营，商品重新上架。") % values
+    return _("%(name)s 已恢复经营，商品重新上架。") % values
 
 
 def owner_phones(vendor: Vendor) -> list[str]:
@@ -80,7 +75,7 @@ def queue_decision(vendor: Vendor, decision: str) -> None:
         if row is None:
             return
         with translation.override(settings.LANGUAGE_CODE):
-            message = _decision_text(row, decision)
+            message = signed(_decision_text(row, decision))
         for phone in owner_phones(row):
             send_vendor_sms_task.delay(phone, message)
 
@@ -97,9 +92,9 @@ def queue_invitation(invitation: VendorInvitation, token: str) -> None:
         "days": settings.VENDOR_INVITATION_DAYS,
     }
     with translation.override(settings.LANGUAGE_CODE):
-        message = (
+        message = signed(
             _(
-                "【县域电商】您被邀请成为「%(vendor)s」的%(role)s。请用本手机号登录后打开 "
+                "您被邀请成为「%(vendor)s」的%(role)s。请用本手机号登录后打开 "
                 "%(link)s 接受邀请（邀请码 %(token)s），%(days)s 天内有效。"
             )
             % values

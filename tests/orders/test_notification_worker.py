@@ -92,4 +92,4 @@ def test_cancellation_notice_is_sent_by_a_real_worker(celery_worker):
     assert event is not None, "the worker did not send the notification within 30 s"
     assert event.parameters == {"kind": "canceled", "channels": ["sms", "email"]}
     assert [message.to for message in mail.outbox] == [[order.user_email]]
-    assert mail.outbox[0].subject == f"订单 {order.number} 已取消"
+    assert mail.outbox[0].subject == f"【县域电商】订单 {order.number} 已取消"

@@ -60,7 +60,7 @@ def test_cancellation_is_texted_and_mailed_after_commit(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [paid_order.user_email]
-    assert message.subject == f"订单 {paid_order.number} 已取消"
+    assert message.subject == f"【县域电商】订单 {paid_order.number} 已取消"
     assert str(paid_order.number) in message.body
     assert _notifications(paid_order) == [{"kind": "canceled", "channels": ["sms", "email"]}]
 
@@ -144,4 +144,7 @@ def test_default_sms_backend_writes_the_message_to_the_log(
         django_capture_on_commit_callbacks(execute=True),
     ):
         queue_notification(paid_order, "refunded")
-    assert f"SMS to {paid_order.user_phone}: 您的订单 {paid_order.number} 已退款" in caplog.text
+    assert (
+        f"SMS to {paid_order.user_phone}: 【县域电商】您的订单 {paid_order.number} 已退款"
+        in caplog.text
+    )

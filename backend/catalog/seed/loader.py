@@ -199,6 +199,9 @@ class _Loader:
                     "name": brand["name"],
                     "slogan": brand.get("slogan", ""),
                     "story": story.strip(),
+                    "quality_standards": (brand.get("quality_standards") or "").strip(),
+                    "packaging_rules": (brand.get("packaging_rules") or "").strip(),
+                    "licence_prefix": brand.get("licence_prefix") or "BRAND",
                     "channel_id": channel.pk,
                     "is_active": True,
                 }

@@ -43,6 +43,9 @@ class ProductFilterInput(graphene.InputObjectType):
     stock_availability = graphene.Argument(StockAvailability)
     is_published = graphene.Boolean()
     search = graphene.String()
+    is_brand_licensed = graphene.Boolean(
+        description="Only products carrying the public brand's licence now, or only those not."
+    )
 
 
 class ProductOrder(graphene.InputObjectType):
@@ -114,6 +117,11 @@ def filter_products(queryset: QuerySet, data: dict, channel: Channel | None) -> 
         )
         exists = Exists(published)
         queryset = queryset.filter(exists if data["is_published"] else ~exists)
+    if data.get("is_brand_licensed") is not None:
+        from backend.brand.selectors import licensed_condition
+
+        licensed = licensed_condition()
+        queryset = queryset.filter(licensed if data["is_brand_licensed"] else ~licensed)
     if data.get("search"):
         queryset = get_search_backend().search_products(queryset, data["search"])
     return queryset

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from backend.brand.seed import seed_brand
 from backend.catalog.seed import (
     SeedReport,
     SeedValidationError,
@@ -73,6 +74,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         listings = seed_listings()
         self._write_report(listings, title=_("商品审核"), seconds=time.monotonic() - started)
+        # The public brand's files, the brand managers' group and sample licences
+        # (backend/brand/seed.py).
+        started = time.monotonic()
+        brand = seed_brand(path=path)
+        self._write_report(brand, title=_("区域公用品牌"), seconds=time.monotonic() - started)
 
     def _write_report(self, report: SeedReport, *, title: str, seconds: float) -> None:
         self.stdout.write(f"{title}（{seconds:.2f}s）")

@@ -1,0 +1,17 @@
+"""Codes of the errors brand services raise; the GraphQL BrandErrorCode is built from it."""
+
+from django.db import models
+
+
+class BrandErrorCode(models.TextChoices):
+    GRAPHQL_ERROR = "GRAPHQL_ERROR"
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    REQUIRED = "REQUIRED"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    NOT_VENDOR_STAFF = "NOT_VENDOR_STAFF"
+    INVALID_STATUS = "INVALID_STATUS"
+    LICENCE_EXISTS = "LICENCE_EXISTS"
+    INVALID_PERIOD = "INVALID_PERIOD"
+    CERTIFICATE_INVALID = "CERTIFICATE_INVALID"
+    PRODUCT_WITHOUT_VENDOR = "PRODUCT_WITHOUT_VENDOR"
