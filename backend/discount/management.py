@@ -428,6 +428,7 @@ def _save_rule(*, promotion: Promotion, rule: PromotionRule | None, data: dict) 
     for name in RULE_M2M:
         if name in data:
             getattr(rule, name).set(data[name] or [])
+    rule.refresh_from_db()  # amounts as stored (to the fen)
     return rule
 
 
@@ -595,6 +596,7 @@ def create_voucher(*, actor, data: dict, codes: Iterable[str] = ()) -> Voucher:
         codes = validate_codes(codes)
         voucher = Voucher(**{k: v for k, v in data.items() if k in VOUCHER_FIELDS})
         voucher.save()
+        voucher.refresh_from_db()
         _save_voucher_m2m(voucher, data)
         VoucherCode.objects.bulk_create([VoucherCode(voucher=voucher, code=c) for c in codes])
         audit.record(
@@ -620,6 +622,7 @@ def update_voucher(
             if field in data:
                 setattr(voucher, field, data[field])
         voucher.save()
+        voucher.refresh_from_db()
         _save_voucher_m2m(voucher, data)
         VoucherCode.objects.bulk_create([VoucherCode(voucher=voucher, code=c) for c in codes])
         audit.record(
@@ -826,6 +829,7 @@ def create_flash_sale(*, actor, data: dict) -> SpecialPrice:
             **{k: v for k, v in data.items() if k in FLASH_SALE_FIELDS},
         )
         sale.save()
+        sale.refresh_from_db()
         audit.record(
             actor=actor, action="flash_sale.created", instance=sale, after=flash_sale_snapshot(sale)
         )
@@ -854,6 +858,7 @@ def update_flash_sale(*, actor, sale: SpecialPrice, data: dict) -> SpecialPrice:
                 setattr(sale, field, data[field])
         sale.currency = sale.channel.currency_code
         sale.save()
+        sale.refresh_from_db()
         audit.record(
             actor=actor,
             action="flash_sale.updated",

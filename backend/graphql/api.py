@@ -5,12 +5,16 @@ import graphene
 from backend.graphql.account.address_mutations import AddressMutations
 from backend.graphql.account.mutations import AccountMutations
 from backend.graphql.account.schema import AccountQueries
+from backend.graphql.brand.mutations import BrandMutations
+from backend.graphql.brand.schema import BrandQueries
 from backend.graphql.catalog.mutations import CatalogMutations
 from backend.graphql.catalog.schema import CatalogQueries
 from backend.graphql.channel.mutations import ChannelMutations
 from backend.graphql.channel.schema import ChannelQueries
 from backend.graphql.checkout.mutations import CheckoutMutations
 from backend.graphql.checkout.schema import CheckoutQueries
+from backend.graphql.discount.mutations import DiscountMutations
+from backend.graphql.discount.schema import DiscountQueries
 from backend.graphql.divisions.schema import DivisionQueries
 from backend.graphql.inventory.mutations import InventoryMutations
 from backend.graphql.inventory.schema import InventoryQueries
@@ -37,9 +41,11 @@ from backend.graphql.vendors.schema import VendorQueries
 
 class Query(
     AccountQueries,
+    BrandQueries,
     CatalogQueries,
     ChannelQueries,
     CheckoutQueries,
+    DiscountQueries,
     DivisionQueries,
     InventoryQueries,
     ListingImportQueries,
@@ -59,9 +65,11 @@ class Query(
 class Mutation(
     AccountMutations,
     AddressMutations,
+    BrandMutations,
     CatalogMutations,
     ChannelMutations,
     CheckoutMutations,
+    DiscountMutations,
     InventoryMutations,
     ListingImportMutations,
     ListingMutations,
