@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from backend.account.jwt import create_access_token
+from backend.catalog.schedule import clear_memo as clear_schedule_memo
 from backend.core.permissions import Permission
 from tests.factories import ChannelFactory, UserFactory, WarehouseFactory
 
@@ -48,6 +49,8 @@ def _own_cache(settings):
     caches = {name: dict(config) for name, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
     settings.CACHES = caches
+    # Schedule boundaries are memoised per catalog version, which restarts with the cache.
+    clear_schedule_memo()
     yield
     if hasattr(cache, "delete_pattern"):
         cache.delete_pattern("*")

@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 
 from backend.catalog.cache import VERSION_KEY, catalog_version
+from backend.catalog.schedule import schedule_epoch
 
 PAGE_CACHE_SECONDS = 600
 # Cookies that make a page personal: the session (user, cart) and flash messages.
@@ -53,8 +54,11 @@ def cache_anonymous_page(name: str):
             version = found.get(VERSION_KEY)
             if version is None:
                 version = catalog_version()
+            # A scheduled window opening or closing (a banner, a price) makes a new page at
+            # that instant: the stamp holds the schedule epoch with the catalog version.
+            stamp = (int(version), schedule_epoch())
             entry = found.get(key)
-            if entry is not None and entry[0] == int(version):
+            if entry is not None and entry[0] == stamp:
                 response = HttpResponse(entry[1], status=200)
                 for header, value in entry[2].items():
                     response.headers[header] = value
@@ -64,7 +68,7 @@ def cache_anonymous_page(name: str):
             personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             if response.status_code == 200 and not personal:
                 headers = {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers}
-                cache.set(key, (int(version), response.content, headers), PAGE_CACHE_SECONDS)
+                cache.set(key, (stamp, response.content, headers), PAGE_CACHE_SECONDS)
             return response
 
         return wrapped

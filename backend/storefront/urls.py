@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from backend.storefront import views
+from backend.storefront import brand_views, views
 from backend.storefront.sitemaps import SITEMAPS
 
 app_name = "storefront"
@@ -17,8 +17,10 @@ urlpatterns = [
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),
     path("about/", views.about, name="about"),
+    path("brand/", brand_views.brand, name="brand"),
     path("language/", views.switch_language, name="language"),
     path("", include("backend.storefront.shop_urls")),
+    path("", include("backend.storefront.merchandising_urls")),
     path("pages/<slug:slug>/", views.static_page, name="page"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

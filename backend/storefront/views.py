@@ -22,16 +22,20 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from backend.brand.selectors import licence_window_of, licensed_condition
 from backend.catalog.cache import catalog_version
 from backend.catalog.models import Category, Collection
+from backend.catalog.schedule import schedule_epoch
 from backend.catalog.selectors import category_and_descendant_ids
 from backend.channel.models import Channel
 from backend.checkout.calculations import load_checkout_info
 from backend.checkout.lines import checkout_problems
+from backend.merchandising import selectors as merchandising
 from backend.search.backends.base import get_search_backend
 from backend.storefront import selectors
 from backend.storefront.cart import (
@@ -73,8 +77,37 @@ def _base_context(request, *, canonical: str | None = None) -> dict:
 class HomeContent:
     """What the home page shows, computed only on a cache miss of its fragment."""
 
-    def __init__(self, channel: Channel | None):
+    def __init__(self, channel: Channel | None, *, preview_at=None):
         self.channel = channel
+        # A brand manager's preview (backend/storefront/merchandising_views.py): the page as
+        # it will look at that instant, unpublished sections included, never cached.
+        self.preview_at = preview_at
+
+    @property
+    def is_preview(self) -> bool:
+        return self.preview_at is not None
+
+    @property
+    def fragment_seconds(self) -> int:
+        return 0 if self.is_preview else 300
+
+    @cached_property
+    def fragment_key(self) -> str:
+        """What the cached fragment depends on besides the catalog version: the schedule
+        epoch (a section starting or ending changes the page at that instant)."""
+        if self.is_preview:
+            return f"preview-{self.preview_at.isoformat()}"
+        return str(schedule_epoch())
+
+    @cached_property
+    def sections(self):
+        if self.channel is None:
+            return []
+        return merchandising.section_views(
+            self.channel,
+            at=self.preview_at or timezone.now(),
+            include_unpublished=self.is_preview,
+        )
 
     @cached_property
     def new_products(self):
@@ -118,9 +151,16 @@ class HomeContent:
 @with_csp
 @cache_anonymous_page("home")
 def home(request):
+    from backend.storefront.merchandising_views import home_preview_instant
+
     context = _base_context(request, canonical=reverse("storefront:home"))
-    context["home"] = HomeContent(context["channel"])
-    return render(request, "storefront/home.html", context)
+    preview_at = home_preview_instant(request)
+    context["home"] = HomeContent(context["channel"], preview_at=preview_at)
+    response = render(request, "storefront/home.html", context)
+    if preview_at is not None:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 class Listing:
@@ -145,6 +185,11 @@ class Listing:
         return sort_choices(searching=bool(self.search))
 
     @cached_property
+    def brand_licensed_count(self) -> int:
+        """How many of the listing's products carry the brand's licence now (the facet)."""
+        return self.products.filter(licensed_condition()).count()
+
+    @cached_property
     def page(self) -> Page:
         ordered = apply_listing_query(
             selectors.with_card_data(self.products, self.channel), self.query, self.channel
@@ -159,7 +204,9 @@ class Listing:
     def cache_key(self) -> str:
         # Only the parameters a listing reads make a different fragment.
         items = sorted((k, v) for k, values in self.params.lists() for v in values[:20])
-        return hashlib.sha256(repr(items[:60]).encode()).hexdigest()
+        # The schedule epoch too: a brand licence (or a price) ending changes the cards and
+        # the facet counts at that instant (backend/catalog/schedule.py).
+        return hashlib.sha256(repr((schedule_epoch(), items[:60])).encode()).hexdigest()
 
 
 def _render_listing(request, *, template_context: dict, products: QuerySet, search: str = ""):
@@ -318,6 +365,8 @@ def product(request, slug: str):
         title=product.seo_title or product.name,
         description=(product.seo_description or product.description_plaintext)[:160],
         json_ld=_product_json_ld(request, page),
+        # Outside the cached page object: the badge goes at the exact instant of expiry.
+        brand_licence=licence_window_of(product.pk),
     )
     return render(request, "storefront/product.html", context)
 
