@@ -16,6 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from backend.brand.selectors import licensed_condition
 from backend.catalog.models import (
     AssignedProductAttributeValue,
     AssignedVariantAttributeValue,
@@ -27,7 +28,11 @@ from backend.catalog.models import (
 from backend.catalog.selectors import in_stock_condition
 from backend.channel.models import Channel
 
-RESERVED_PARAMETERS = frozenset({"q", "page", "sort", "price_min", "price_max", "in_stock"})
+# `licensed=1`: only products carrying the public brand's licence now (the 「品牌授权」 facet).
+LICENSED_PARAMETER = "licensed"
+RESERVED_PARAMETERS = frozenset(
+    {"q", "page", "sort", "price_min", "price_max", "in_stock", LICENSED_PARAMETER}
+)
 MAX_PRICE = Decimal("1000000")
 
 
@@ -68,6 +73,7 @@ class ListingQuery:
     price_min: Decimal | None = None
     price_max: Decimal | None = None
     in_stock: bool = False
+    brand_licensed: bool = False
     attributes: dict[str, list[str]] = field(default_factory=dict)
     sort: str = Sort.NAME
     errors: list[str] = field(default_factory=list)
@@ -78,6 +84,7 @@ class ListingQuery:
             self.price_min is not None
             or self.price_max is not None
             or self.in_stock
+            or self.brand_licensed
             or any(self.attributes.values())
         )
 
@@ -137,6 +144,7 @@ def parse_listing_query(params: QueryDict, facets: list[Facet], *, searching: bo
         price_min=_price(params, "price_min", errors),
         price_max=_price(params, "price_max", errors),
         in_stock=params.get("in_stock") == "1",
+        brand_licensed=params.get(LICENSED_PARAMETER) == "1",
         sort=Sort.RELEVANCE if searching else Sort.NAME,
         errors=errors,
     )
@@ -181,6 +189,8 @@ def apply_listing_query(products: QuerySet, query: ListingQuery, channel: Channe
         products = products.filter(listing_price__lte=query.price_max)
     if query.in_stock:
         products = products.filter(in_stock_condition(channel))
+    if query.brand_licensed:
+        products = products.filter(licensed_condition())
     for slug, values in query.attributes.items():
         products = products.filter(_attribute_condition(slug, values))
     if query.sort == Sort.PRICE:
