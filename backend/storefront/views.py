@@ -68,7 +68,9 @@ def _base_context(request, *, canonical: str | None = None) -> dict:
     return {
         "brand": site.brand,
         "channel": site.channel,
-        "catalog_version": version,
+        # Fragment caches vary on this: the catalog version and the schedule epoch, so a
+        # promotion's price appears and disappears at its exact start and end instants.
+        "catalog_version": f"{version}.{schedule_epoch()}",
         "canonical_url": request.build_absolute_uri(canonical or request.path),
         "page_links": page_links(),
     }
@@ -307,7 +309,8 @@ def _product_page(channel: Channel | None, slug: str):
     if channel is None:
         return None
     digest = hashlib.sha256(slug.encode()).hexdigest()
-    key = f"storefront:product:{catalog_version()}:{channel.pk}:{digest}"
+    # The schedule epoch: a live or flash-sale price starts and ends at its exact instant.
+    key = f"storefront:product:{catalog_version()}:{schedule_epoch()}:{channel.pk}:{digest}"
     page = cache.get(key, _MISSING)
     if page is _MISSING:
         page = selectors.product_page(channel, slug)
