@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from backend.vendordesk import apply_views, join_views, views
+from backend.vendordesk import apply_views, brand_views, join_views, views
 
 app_name = "vendordesk"
 
@@ -39,6 +39,12 @@ urlpatterns: list = [
     ),
     path("products/<int:pk>/certificates/", views.product_certificate, name="product-certificate"),
     path("products/<int:pk>/submit/", views.product_submit, name="product-submit"),
+    # The public brand's licence (授权使用): backend/vendordesk/brand_views.py.
+    path(
+        "products/<int:pk>/brand-licence/",
+        brand_views.product_licence_request,
+        name="product-licence-request",
+    ),
     path("sales/", views.sales, name="sales"),
     path("statements/", views.statements, name="statements"),
     path("statements/<int:pk>/", views.statement, name="statement"),

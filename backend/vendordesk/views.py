@@ -387,6 +387,7 @@ def product(request: HttpRequest, vendor, pk: int) -> HttpResponse:
         raise Http404(_("没有找到这个商品。"))
     from backend.listings import services as listing_services
     from backend.listings.models import CHECKLIST_ITEMS, ChecklistResult, ListingState
+    from backend.vendordesk.brand_views import licence_context
 
     selectors.with_badges(vendor, [found])
     listing = getattr(found, "listing", None)
@@ -437,6 +438,7 @@ def product(request: HttpRequest, vendor, pk: int) -> HttpResponse:
         pending_photos=list(revision.media.all()) if revision else [],
         certificates=found.certificates.filter(vendor=vendor).order_by("kind", "-issued_on"),
         variants=found.variants.prefetch_related("channel_listings").order_by("sort_order", "sku"),
+        **licence_context(found),
     )
 
 

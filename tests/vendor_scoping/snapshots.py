@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from backend.brand.models import LicenceEvent
 from backend.catalog.models import Product, ProductMedia, ProductVariant
 from backend.inventory.models import Stock, Warehouse
 from backend.listings.models import (
@@ -41,6 +42,9 @@ VENDOR_TABLES: list[tuple[Any, str]] = [
     (OrderLine, "vendor"),
     (Shipment, "source_warehouse__vendor"),
     (VendorParcel, "vendor"),
+    # Licence decisions (the rows a test makes to act on are BrandLicence rows, so the history
+    # is what a refused decision must leave unchanged).
+    (LicenceEvent, "licence__vendor"),
 ]
 
 

@@ -117,6 +117,16 @@ GRAPHQL_MATRIX: dict[str, dict[str, str]] = {
     "node/ListingImportJob":             row(NO,    NO,    NA,    OK,    NO,    NO,    OK),
     "node/Order":                        row(NO,    NO,    NA,    NA,    NO,    NO,    NA),
     "node/Warehouse":                    row(NO,    NO,    NA,    OK,    NO,    NO,    NA),
+    # brand licences: backend/graphql/brand. Decisions are the brand managers' (MANAGE_BRAND):
+    # refused to every vendor and to the county reviewer (MANAGE_VENDORS) alike.
+    "brandLicences":                     row(NA,    NA,    OK,    OK,    NO,    NO,    NO),
+    "brandLicenceRequest":               row(NO,    NO,    OK,    OK,    NO,    NO,    NO),
+    "brandLicenceGrant":                 row(NO,    NO,    NO,    NO,    NO,    NO,    NO),
+    "brandLicenceSuspend":               row(NO,    NO,    NO,    NO,    NO,    NO,    NO),
+    "brandLicenceReinstate":             row(NO,    NO,    NO,    NO,    NO,    NO,    NO),
+    "brandLicenceRevoke":                row(NO,    NO,    NO,    NO,    NO,    NO,    NO),
+    "brandLicenceReject":                row(NO,    NO,    NO,    NO,    NO,    NO,    NO),
+    "node/BrandLicence":                 row(NO,    NO,    NA,    OK,    NO,    NO,    NO),
 }  # fmt: skip
 
 # Known leaks: (operation, column) → the exact description. The test is xfail(strict=True), so
@@ -143,6 +153,8 @@ PAGE_MATRIX: dict[str, dict[str, str]] = {
     "product-photo-remove":   dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "product-certificate":    dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "product-submit":         dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403, ANON=LOGIN),
+    "product-licence-request": dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403,
+                                    ANON=LOGIN),
     "sales":                  dict(OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "statements":             dict(OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "statement":              dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403, ANON=LOGIN),
@@ -613,7 +625,74 @@ OPS: dict[str, Op] = {
         _node("Warehouse", "name address { streetAddress1 phone }"),
         lambda world, side: {"id": gid("Warehouse", side.warehouse.pk)},
     ),
+    "brandLicences": Op(
+        "query { brandLicences(first: 50) { totalCount edges { node { number reason"
+        " product { name } } } } }",
+        lambda world, side: _both_licences(world),
+        is_list=True,
+    ),
+    "brandLicenceRequest": Op(
+        "mutation($p: ID!) { brandLicenceRequest(product: $p) {"
+        " brandLicence { number product { name } } errors { field code } } }",
+        lambda world, side: {"p": gid("Product", side.approved.pk)},
+    ),
+    "brandLicenceGrant": Op(
+        "mutation($id: ID!, $until: DateTime!) { brandLicenceGrant(id: $id, validUntil: $until) {"
+        " brandLicence { status } errors { field code } } }",
+        lambda world, side: {
+            "id": gid("BrandLicence", _licence(side).pk),
+            "until": "2099-01-01T00:00:00+08:00",
+        },
+    ),
+    **{
+        name: Op(
+            f'mutation($id: ID!) {{ {name}(id: $id, reason: "抽检") {{'
+            " brandLicence { status } errors { field code } } }",
+            lambda world, side, status=status: {
+                "id": gid("BrandLicence", _licence(side, status).pk)
+            },
+        )
+        for name, status in (
+            ("brandLicenceSuspend", "active"),
+            ("brandLicenceReinstate", "suspended"),
+            ("brandLicenceRevoke", "active"),
+            ("brandLicenceReject", "requested"),
+        )
+    },
+    "node/BrandLicence": Op(
+        _node("BrandLicence", "number reason product { name }"),
+        lambda world, side: {"id": gid("BrandLicence", _licence(side).pk)},
+    ),
 }
+
+
+def _licence(side, status: str = "requested"):
+    """A brand licence of the side's approved product (made in the test's savepoint)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from backend.brand.models import BrandLicence
+
+    now = timezone.now()
+    window = (
+        {"valid_from": now, "valid_until": now + dt.timedelta(days=30)}
+        if status != "requested"
+        else {}
+    )
+    return BrandLicence.objects.create(
+        number=f"T-{side.marker}-{status}",
+        product=side.approved,
+        vendor=side.vendor,
+        status=status,
+        **window,
+    )
+
+
+def _both_licences(world: World) -> dict:
+    _licence(world.a)
+    _licence(world.b)
+    return {}
 
 
 def _actor(world: World, column: str, op: Op | Page | None = None):
@@ -808,6 +887,7 @@ PAGES: dict[str, Page] = {
         },
     ),
     "product-submit": Page(lambda world, side: {"pk": side.draft.pk}, post=True),
+    "product-licence-request": Page(lambda world, side: {"pk": side.approved.pk}, post=True),
     "sales": Page(),
     "statements": Page(),
     "statement": Page(lambda world, side: {"pk": side.statement.pk}),
@@ -951,7 +1031,7 @@ def test_import_report_by_bearer_token(world, who, report_of, status):
 
 VENDOR_FACING = re.compile(
     r"^(vendor.*|product(Listing|Review.*|Certificate.*|SubmitForReview|BulkImport|Listings?)"
-    r"|listing.*|.*Statement.*|.*[Cc]ertificate.*|.*[Bb]ulk.*|orders?|me)$"
+    r"|listing.*|.*Statement.*|.*[Cc]ertificate.*|.*[Bb]ulk.*|orders?|me|brandLicence.*)$"
 )
 
 
@@ -990,6 +1070,7 @@ def test_node_rows_cover_every_vendor_owned_node_type():
         "backend.graphql.vendors",
         "backend.graphql.listings",
         "backend.graphql.settlement",
+        "backend.graphql.brand",
     )
     node_types = {
         name
