@@ -236,6 +236,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.brand.tasks.expire_brand_licences_task",
         "schedule": 300.0,
     },
+    # Promotions (issue #11): the stored sort prices (discounted_price_amount) follow
+    # promotions and special prices that started or ended; shown prices never lag.
+    "recalculate-discounted-prices": {
+        "task": "backend.discount.tasks.recalculate_discounted_prices_task",
+        "schedule": 60.0,
+    },
 }
 
 # Vendors (issue #6).

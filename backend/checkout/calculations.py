@@ -1,4 +1,8 @@
-"""What a checkout costs: line prices, subtotal, delivery and total, all tax-inclusive.
+"""What a checkout costs: line prices, subtotal, discounts, delivery and total, tax-inclusive.
+
+Every figure comes from `backend.discount.pricing` (the one pricing function family): line unit
+prices after catalogue promotions and special prices, then the order promotion and the voucher
+(`discount`, `discount_name`), the delivery price and its voucher discount, and the total.
 
 `load_checkout_info` fetches everything the totals and the line rules need in a fixed number of
 queries (lines with their variants, products, product types and the channel's listings), so
@@ -7,13 +11,14 @@ that pricing a checkout does not grow with its number of lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from backend.catalog.models import ProductChannelListing, ProductVariantChannelListing
-from backend.catalog.pricing import variant_pricing
 from backend.checkout.delivery import (
     SHIPPING_TAX_RATE,
     DeliveryContext,
@@ -23,6 +28,15 @@ from backend.checkout.delivery import (
 )
 from backend.checkout.models import Checkout, CheckoutLine
 from backend.core.money import Money, TaxedMoney, taxed_from_gross
+from backend.discount.pricing import (
+    CheckoutPricing,
+    LinePricing,
+    PricingLine,
+    VoucherOffer,
+    price_checkout,
+    variant_pricing,
+)
+from backend.discount.rules import CatalogueRules, catalogue_rules
 
 
 def zero_taxed(currency: str) -> TaxedMoney:
@@ -39,6 +53,10 @@ class LineInfo:
     line: CheckoutLine
     variant_listing: ProductVariantChannelListing | None
     product_listing: ProductChannelListing | None
+    # The promotion snapshot and the instant the checkout is priced at (one instant for every
+    # figure of a request, so a promotion starting mid-request cannot split a cart).
+    rules: CatalogueRules | None = None
+    at: datetime | None = None
 
     @property
     def variant(self):
@@ -63,15 +81,32 @@ class LineInfo:
         weight = weight or self.product.product_type.weight_grams or 0
         return weight * self.line.quantity
 
+    def variant_pricing(self):
+        return variant_pricing(self.variant_listing, self.tax_rate, rules=self.rules, at=self.at)
+
     @property
     def unit_price(self) -> TaxedMoney | None:
-        pricing = variant_pricing(self.variant_listing, self.tax_rate)
+        pricing = self.variant_pricing()
         return pricing.price if pricing else None
 
     @property
     def undiscounted_unit_price(self) -> TaxedMoney | None:
-        pricing = variant_pricing(self.variant_listing, self.tax_rate)
+        pricing = self.variant_pricing()
         return pricing.price_undiscounted if pricing else None
+
+    @property
+    def undiscounted_total_price(self) -> Money | None:
+        unit = self.undiscounted_unit_price
+        return unit.gross * self.line.quantity if unit is not None else None
+
+    def pricing_line(self) -> PricingLine:
+        return PricingLine(
+            key=self.line.variant_id,
+            variant_id=self.line.variant_id,
+            quantity=self.line.quantity,
+            listing=self.variant_listing,
+            tax_rate=self.tax_rate,
+        )
 
     @property
     def total_price(self) -> TaxedMoney | None:
@@ -87,6 +122,11 @@ class LineInfo:
 class CheckoutInfo:
     checkout: Checkout
     lines: list[LineInfo]
+    rules: CatalogueRules | None = None
+    at: datetime = field(default_factory=timezone.now)
+    # The voucher to price with: loaded from checkout.voucher_code on first use unless given.
+    voucher: VoucherOffer | None = None
+    voucher_loaded: bool = False
 
     @property
     def currency(self) -> str:
@@ -134,12 +174,56 @@ class CheckoutInfo:
             return zero_taxed(self.currency)
         return taxed_from_gross(method.price, SHIPPING_TAX_RATE)
 
+    def voucher_offer(self) -> VoucherOffer | None:
+        if not self.voucher_loaded:
+            from backend.discount.vouchers import checkout_offer
+
+            self.voucher = checkout_offer(self.checkout, at=self.at)
+            self.voucher_loaded = True
+        return self.voucher
+
+    def pricing(self) -> CheckoutPricing:
+        """The whole stacking rule over this cart as it is now (lines may have changed in
+        place since load, so this is recomputed; it costs no SQL once the voucher is
+        loaded)."""
+        rules = self.rules or catalogue_rules(self.checkout.channel_id)
+        return price_checkout(
+            lines=[info.pricing_line() for info in self.lines],
+            currency=self.currency,
+            rules=rules,
+            at=self.at,
+            voucher=self.voucher_offer(),
+            shipping_gross=self.shipping_price().gross.amount,
+            shipping_tax_rate=SHIPPING_TAX_RATE,
+        )
+
+    def line_pricing(self, line_info: LineInfo) -> LinePricing | None:
+        return self.pricing().line(line_info.line.variant_id)
+
+    def discount(self) -> Money:
+        """Order promotion + voucher (Saleor: Checkout.discount)."""
+        return Money(self.pricing().discount, self.currency)
+
+    def discount_name(self) -> str:
+        return self.pricing().discount_name
+
+    def undiscounted_subtotal(self) -> Money:
+        return Money(self.pricing().undiscounted_subtotal, self.currency)
+
     def total(self) -> TaxedMoney:
-        return add_taxed(self.subtotal(), self.shipping_price())
+        return self.pricing().total
 
 
-def load_checkout_info(checkout: Checkout) -> CheckoutInfo:
+def load_checkout_info(
+    checkout: Checkout,
+    *,
+    at: datetime | None = None,
+    voucher: VoucherOffer | None = None,
+) -> CheckoutInfo:
+    """Pass `voucher` to price with a code not stored on the checkout yet (promo-code entry)."""
     channel_id = checkout.channel_id
+    at = at or timezone.now()
+    rules = catalogue_rules(channel_id)
     lines = list(
         checkout.lines.select_related(
             "variant__product__product_type", "variant__product__vendor"
@@ -163,10 +247,19 @@ def load_checkout_info(checkout: Checkout) -> CheckoutInfo:
             product_listing=next(
                 iter(getattr(line.variant.product, "checkout_listings", [])), None
             ),
+            rules=rules,
+            at=at,
         )
         for line in lines
     ]
-    return CheckoutInfo(checkout=checkout, lines=infos)
+    return CheckoutInfo(
+        checkout=checkout,
+        lines=infos,
+        rules=rules,
+        at=at,
+        voucher=voucher,
+        voucher_loaded=voucher is not None,
+    )
 
 
 def checkout_total(checkout: Checkout) -> TaxedMoney:

@@ -137,6 +137,8 @@ def _line_info(info: CheckoutInfo, line: CheckoutLine) -> LineInfo:
         line=line,
         variant_listing=variant.channel_listings.filter(channel_id=channel_id).first(),
         product_listing=variant.product.channel_listings.filter(channel_id=channel_id).first(),
+        rules=info.rules,
+        at=info.at,
     )
 
 

@@ -2,9 +2,9 @@
 
 Every product list goes through `backend.catalog.selectors.visible_products` (published in the
 brand's channel, visible in listings, priced), and every card is priced by
-`backend.catalog.pricing`, so the storefront never shows what the API would hide. Cards load
-their images, thumbnails, variants and channel prices with a fixed number of prefetch queries,
-whatever the page size.
+`backend.discount.pricing` (list price, promotions, special prices), so the storefront never
+shows what the API would hide. Cards load their images, thumbnails, variants and channel
+prices with a fixed number of prefetch queries, whatever the page size.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from backend.brand.models import PublicBrand
+from backend.brand.selectors import LicenceWindow, licence_window_of
 from backend.catalog.cache import catalog_version
 from backend.catalog.models import (
     AssignedProductAttributeValue,
@@ -31,10 +33,16 @@ from backend.catalog.models import (
     ProductVariantChannelListing,
     Thumbnail,
 )
-from backend.catalog.pricing import ProductPricing, VariantPricing, product_pricing, variant_pricing
 from backend.catalog.selectors import visible_collections, visible_products
 from backend.catalog.thumbnails import pick_thumbnail
 from backend.channel.models import Channel
+from backend.discount.pricing import (
+    ProductPricing,
+    VariantPricing,
+    product_pricing,
+    variant_pricing,
+)
+from backend.discount.rules import catalogue_rules
 from backend.divisions.models import Town
 from backend.inventory.allocation import available_quantities
 from backend.order.models import OrderLine, OrderStatus
@@ -91,6 +99,8 @@ class Card:
     pricing: ProductPricing
     image: Image | None
     badges: list[AttributeValue] = field(default_factory=list)
+    # The public brand's licence the product carries now (backend/brand/selectors.py).
+    brand_licence: LicenceWindow | None = None
 
     @property
     def price(self):
@@ -159,19 +169,30 @@ def with_card_data(products: QuerySet[Product], channel: Channel) -> QuerySet[Pr
 
 def cards(products, size: int = 256) -> list[Card]:
     result = []
+    # Licence windows come from the cache (no SQL per card); one instant for the whole page.
+    licensed_at = timezone.now()
+    # One promotion snapshot per channel for the whole page (no SQL per card).
+    snapshots: dict = {}
     for product in products:
         listings = [
             listing
             for variant in product.variants.all()
             for listing in variant.channel_listings.all()
         ]
+        rules = None
+        if listings:
+            channel_id = listings[0].channel_id
+            if channel_id not in snapshots:
+                snapshots[channel_id] = catalogue_rules(channel_id)
+            rules = snapshots[channel_id]
         media = next((m for m in product.media.all() if m.image), None)
         result.append(
             Card(
                 product=product,
-                pricing=product_pricing(listings, product.product_type.tax_rate),
+                pricing=product_pricing(listings, product.product_type.tax_rate, rules=rules),
                 image=media_image(media, size, product.name) if media else None,
                 badges=[a.value for a in getattr(product, "badge_assignments", [])],
+                brand_licence=licence_window_of(product.pk, licensed_at),
             )
         )
     return result
@@ -339,10 +360,11 @@ def product_page(channel: Channel | None, slug: str) -> ProductPage | None:
     if product is None or channel is None:
         return None
     tax_rate = product.product_type.tax_rate
+    rules = catalogue_rules(channel.pk)
     priced = []
     for variant in product.variants.all():
         listing = next(iter(variant.channel_listings.all()), None)
-        pricing = variant_pricing(listing, tax_rate)
+        pricing = variant_pricing(listing, tax_rate, rules=rules)
         if pricing is not None:
             priced.append((variant, pricing))
     tracked = [variant.pk for variant, _pricing in priced if variant.track_inventory]

@@ -8,10 +8,11 @@ from graphene.types.generic import GenericScalar
 from graphene_django import DjangoObjectType
 
 from backend.catalog import models
-from backend.catalog.pricing import product_pricing, variant_pricing
 from backend.catalog.selectors import can_manage_products
 from backend.catalog.thumbnails import pick_thumbnail
 from backend.core.permissions import Permission
+from backend.discount.pricing import product_pricing, variant_pricing
+from backend.discount.rules import CatalogueRules, catalogue_rules
 from backend.graphql.catalog import dataloaders as loaders
 from backend.graphql.catalog.enums import (
     AttributeInputTypeEnum,
@@ -31,6 +32,17 @@ def _channel_id(info, root) -> int | None:
     """The channel a nested field is priced in: the one the parent query was asked for."""
     channel = getattr(root, "_channel", None)
     return channel.pk if channel is not None else None
+
+
+def _rules(info, channel_id: int) -> CatalogueRules:
+    """The channel's promotion snapshot, fetched once per request (not per product)."""
+    snapshots = getattr(info.context, "_catalogue_rules", None)
+    if snapshots is None:
+        snapshots = {}
+        info.context._catalogue_rules = snapshots
+    if channel_id not in snapshots:
+        snapshots[channel_id] = catalogue_rules(channel_id)
+    return snapshots[channel_id]
 
 
 def _channel_slug(root) -> str | None:
@@ -316,7 +328,7 @@ class ProductVariant(DjangoObjectType):
         listing = load(info, loaders.VariantListingByVariantIdAndChannelLoader, root.pk, channel_id)
         product = load(info, loaders.ProductByIdLoader, root.product_id)
         product_type = load(info, loaders.ProductTypeByIdLoader, product.product_type_id)
-        pricing = variant_pricing(listing, product_type.tax_rate)
+        pricing = variant_pricing(listing, product_type.tax_rate, rules=_rules(info, channel_id))
         if pricing is None:
             return None
         return VariantPricingInfo(
@@ -385,6 +397,15 @@ class Product(DjangoObjectType):
     rating = graphene.Float()
     created = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
+    # The public brand's licence (backend/graphql/brand): the one the badge stands on now.
+    brand_licence = graphene.Field(
+        "backend.graphql.brand.types.BrandLicence",
+        description="The public brand's licence the product carries now (ACTIVE and inside its "
+        "validity window); null when it carries none.",
+    )
+    is_brand_licensed = graphene.Boolean(
+        required=True, description="Whether the product carries the public brand's badge now."
+    )
 
     class Meta:
         model = models.Product
@@ -425,6 +446,18 @@ class Product(DjangoObjectType):
         if root.vendor_id is None:
             return None
         return load(info, loaders.VendorByIdLoader, root.vendor_id)
+
+    @staticmethod
+    def resolve_brand_licence(root, info):
+        from backend.graphql.brand.dataloaders import ValidLicenceByProductLoader
+
+        return load(info, ValidLicenceByProductLoader, root.pk)
+
+    @staticmethod
+    def resolve_is_brand_licensed(root, info):
+        from backend.graphql.brand.dataloaders import ValidLicenceByProductLoader
+
+        return load(info, ValidLicenceByProductLoader, root.pk) is not None
 
     @staticmethod
     def resolve_collections(root, info):
@@ -489,7 +522,7 @@ class Product(DjangoObjectType):
             info, loaders.VariantListingsByProductIdAndChannelLoader, root.pk, channel_id
         )
         product_type = load(info, loaders.ProductTypeByIdLoader, root.product_type_id)
-        pricing = product_pricing(listings, product_type.tax_rate)
+        pricing = product_pricing(listings, product_type.tax_rate, rules=_rules(info, channel_id))
         return ProductPricingInfo(
             on_sale=pricing.on_sale,
             price_range=pricing.price_range,

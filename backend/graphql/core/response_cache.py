@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from graphql import FieldNode, OperationDefinitionNode, OperationType
 
 from backend.catalog.cache import catalog_version
+from backend.catalog.schedule import schedule_epoch
 
 CACHEABLE_ROOT_FIELDS = frozenset(
     {
@@ -54,4 +55,5 @@ def response_cache_key(request, operation, query: str, variables, operation_name
         [query, variables or {}, operation_name, get_language()], sort_keys=True, default=str
     )
     digest = hashlib.sha256(payload.encode()).hexdigest()
-    return f"gql:{catalog_version()}:{digest}"
+    # The schedule epoch makes prices change at a promotion's exact start and end instants.
+    return f"gql:{catalog_version()}:{schedule_epoch()}:{digest}"
