@@ -395,6 +395,18 @@ def _flash_sale_data(input) -> dict:
     return data
 
 
+def _api_fields(error: ValidationError) -> ValidationError:
+    """The service names the price `price_amount`; the API calls it `price`."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {
+            ("price" if key == "price_amount" else key): value
+            for key, value in error.error_dict.items()
+        }
+    )
+
+
 def _flash_sales():
     return SpecialPrice.objects.filter(kind=SpecialPriceKind.FLASH_SALE)
 
@@ -412,7 +424,12 @@ class FlashSaleCreate(BaseMutation):
 
     @classmethod
     def perform_mutation(cls, root, info, input):
-        sale = management.create_flash_sale(actor=info.context.user, data=_flash_sale_data(input))
+        try:
+            sale = management.create_flash_sale(
+                actor=info.context.user, data=_flash_sale_data(input)
+            )
+        except ValidationError as error:
+            raise _api_fields(error) from error
         return cls(flash_sale=sale)
 
 
@@ -431,9 +448,12 @@ class FlashSaleUpdate(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, input):
         sale = get_instance(_flash_sales(), id, "FlashSale", field="id")
-        sale = management.update_flash_sale(
-            actor=info.context.user, sale=sale, data=_flash_sale_data(input)
-        )
+        try:
+            sale = management.update_flash_sale(
+                actor=info.context.user, sale=sale, data=_flash_sale_data(input)
+            )
+        except ValidationError as error:
+            raise _api_fields(error) from error
         return cls(flash_sale=sale)
 
 
