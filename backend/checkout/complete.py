@@ -4,6 +4,12 @@ All in one transaction: the checkout row is locked, every rule is checked again,
 its line snapshots are written, stock is allocated under row locks, the checkout's payments move
 to the order and the checkout is deleted. If anything fails nothing is written.
 
+Discounts (backend.discount): the voucher and flash-sale rows the cart uses are locked and their
+limits checked again (backend.discount.redemption) before the order is written; the order keeps
+its list and discounted totals, its lines the unit price after catalogue promotions, and
+OrderDiscount / OrderLineDiscount rows record each discount, its allocation to the lines and
+who funds it, so Σ line totals + shipping − order discounts == order total.
+
 Completing is idempotent: the order keeps the checkout's token (unique), so a second call —
 a retry after a lost response, or a concurrent double tap — returns the same order. A
 concurrent second call waits for the first's lock on the checkout, finds the checkout gone and
@@ -25,6 +31,9 @@ from backend.checkout.calculations import CheckoutInfo, load_checkout_info
 from backend.checkout.error_codes import CheckoutErrorCode
 from backend.checkout.lines import check_purchasable, check_quantity, insufficient_stock_error
 from backend.checkout.models import Checkout
+from backend.discount import redemption
+from backend.discount.pricing import CheckoutPricing
+from backend.discount.vouchers import checkout_customer_key
 from backend.inventory.allocation import InsufficientStock, allocate
 from backend.inventory.models import Reservation
 from backend.order.events import add_event
@@ -75,11 +84,20 @@ def _copy(address: Address | None) -> Address | None:
     return address.copy() if address is not None else None
 
 
-def _create_order(info: CheckoutInfo, *, user, customer_note: str, gateway: str) -> Order:
+def _create_order(
+    info: CheckoutInfo,
+    *,
+    user,
+    customer_note: str,
+    gateway: str,
+    pricing: CheckoutPricing,
+    locked: redemption.Locked,
+    customer: str,
+) -> Order:
     checkout = info.checkout
-    subtotal = info.subtotal()
-    shipping = info.shipping_price()
-    total = info.total()
+    subtotal = pricing.subtotal
+    shipping = pricing.shipping
+    total = pricing.total
     method = info.delivery_method()
     owner = checkout.user if checkout.user_id else None
     pay_by = None
@@ -104,6 +122,8 @@ def _create_order(info: CheckoutInfo, *, user, customer_note: str, gateway: str)
         subtotal_gross_amount=subtotal.gross.amount,
         total_net_amount=total.net.amount,
         total_gross_amount=total.gross.amount,
+        undiscounted_total_gross_amount=pricing.undiscounted_total,
+        voucher_code=pricing.voucher.voucher_code if pricing.voucher else "",
         weight_grams=info.weight_grams,
         customer_note=customer_note or checkout.customer_note,
         payment_gateway=gateway,
@@ -113,10 +133,11 @@ def _create_order(info: CheckoutInfo, *, user, customer_note: str, gateway: str)
     for index, line_info in enumerate(info.lines):
         variant = line_info.variant
         product = line_info.product
-        unit = line_info.unit_price
-        line_total = line_info.total_price
-        undiscounted = line_info.undiscounted_unit_price
-        assert unit is not None and line_total is not None and undiscounted is not None
+        priced = pricing.line(line_info.line.variant_id)
+        assert priced is not None  # _validate refused lines without a price
+        unit = priced.unit_price
+        line_total = priced.total
+        undiscounted = priced.undiscounted_unit_price
         lines.append(
             OrderLine(
                 order=order,
@@ -142,6 +163,9 @@ def _create_order(info: CheckoutInfo, *, user, customer_note: str, gateway: str)
     created = OrderLine.objects.bulk_create(lines)
     for order_line, line_info in zip(created, info.lines, strict=True):
         order_line.variant = line_info.variant
+    redemption.record(
+        order=order, order_lines=created, pricing=pricing, locked=locked, customer=customer
+    )
     try:
         allocate(created, checkout.channel_id, checkout_token=checkout.pk)
     except InsufficientStock as shortage:
@@ -168,7 +192,17 @@ def complete_checkout(token, *, user, customer_note: str = "") -> tuple[Order, b
             raise _error(_("购物车不存在。"), CheckoutErrorCode.NOT_FOUND, "id")
         info = load_checkout_info(checkout)
         _validate(info)
-        total = info.total().gross.amount
+        pricing = info.pricing()
+        customer = checkout_customer_key(checkout)
+        if checkout.voucher_code and pricing.voucher is None:
+            # The code was valid when entered; price it as entered so the check below names
+            # why it no longer applies.
+            info = load_checkout_info(checkout, at=info.at, voucher=_entered_offer(checkout))
+            pricing = info.pricing()
+        locked = redemption.lock_and_check(
+            checkout=checkout, pricing=pricing, customer=customer, at=info.at
+        )
+        total = pricing.total.gross.amount
         coverage = checkout_payment_coverage(checkout)
         paid = coverage.charged + coverage.authorized
         # Less than the total is refused; more (two payments that both went through) places
@@ -181,7 +215,15 @@ def complete_checkout(token, *, user, customer_note: str = "") -> tuple[Order, b
                 CheckoutErrorCode.CHECKOUT_NOT_FULLY_PAID,
             )
         gateway = Gateway.PAY_AT_STATION if coverage.pay_at_station else coverage.gateway
-        order = _create_order(info, user=user, customer_note=customer_note, gateway=gateway)
+        order = _create_order(
+            info,
+            user=user,
+            customer_note=customer_note,
+            gateway=gateway,
+            pricing=pricing,
+            locked=locked,
+            customer=customer,
+        )
         attach_checkout_transactions(checkout, order, user=user)
         Reservation.objects.filter(checkout_line__checkout=checkout).delete()
         checkout.delete()
@@ -192,6 +234,13 @@ def complete_checkout(token, *, user, customer_note: str = "") -> tuple[Order, b
 
             queue_plan(order)
     return order, True
+
+
+def _entered_offer(checkout: Checkout):
+    from backend.discount.vouchers import find_code, offer_for
+
+    found = find_code(checkout.voucher_code)
+    return offer_for(found.voucher, found.code) if found is not None else None
 
 
 def _notify_placed(order: Order) -> None:

@@ -32,6 +32,8 @@ from backend.checkout.lines import (
     insufficient_stock_error,
 )
 from backend.checkout.models import Checkout, CheckoutLine
+from backend.discount.redemption import check_per_customer_cap
+from backend.discount.vouchers import checkout_customer_key
 from backend.inventory.allocation import InsufficientStock, available_quantities, reserve_checkout
 
 
@@ -113,6 +115,7 @@ def change_lines(checkout: Checkout, changes: list[LineChange]) -> CheckoutInfo:
         line_info = _line_info(info, line)
         check_quantity(line.quantity, line_info)
         check_purchasable(line_info)
+        _check_flash_sale_cap(checkout, line_info)
     _check_stock(checkout, [_line_info(info, line) for line in pending.values()])
     for line in pending.values():
         line.save()
@@ -120,6 +123,21 @@ def change_lines(checkout: Checkout, changes: list[LineChange]) -> CheckoutInfo:
     _renew_reservations(info)
     checkout.save(update_fields=["last_change"])
     return info
+
+
+def _check_flash_sale_cap(checkout: Checkout, line_info: LineInfo) -> None:
+    """A flash sale's per-customer cap (限购) holds for the cart as well as at completion, so
+    the shopper learns it when choosing the quantity (FLASH_SALE_LIMIT_EXCEEDED on quantity)."""
+    pricing = line_info.variant_pricing()
+    special = pricing.special_price if pricing is not None else None
+    if special is None or special.per_customer_limit is None:
+        return
+    check_per_customer_cap(
+        special_price_id=special.id,
+        per_customer_limit=special.per_customer_limit,
+        customer=checkout_customer_key(checkout),
+        quantity=line_info.line.quantity,
+    )
 
 
 def _line_info(info: CheckoutInfo, line: CheckoutLine) -> LineInfo:

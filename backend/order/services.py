@@ -86,6 +86,13 @@ def _copy_state(target: Order, source: Order) -> None:
         setattr(target, field.attname, getattr(source, field.attname))
 
 
+def release_discounts(order: Order) -> None:
+    """Voucher uses and flash-sale quantity of an order that will not be paid go back."""
+    from backend.discount.redemption import release
+
+    release(order)
+
+
 def is_paid(order: Order) -> bool:
     return order.charge_status in (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
 
@@ -102,6 +109,9 @@ def cancel_order(order: Order, *, user) -> Order:
         )
     before = locked.status
     released = deallocate_order(locked)
+    if not is_paid(locked):
+        # An unpaid order gives its voucher use and flash-sale quantity back.
+        release_discounts(locked)
     locked.status = OrderStatus.CANCELED
     locked.save(update_fields=["status", "updated_at"])
     add_event(locked, OrderEvents.CANCELED, user=user)
@@ -148,6 +158,7 @@ def expire_order(order: Order) -> bool:
         return False
     before = locked.status
     released = deallocate_order(locked)
+    release_discounts(locked)
     locked.status = OrderStatus.EXPIRED
     locked.save(update_fields=["status", "updated_at"])
     add_event(locked, OrderEvents.EXPIRED)
