@@ -24,6 +24,8 @@ from backend.graphql.listings.import_mutations import (
 )
 from backend.graphql.listings.mutations import ListingMutations
 from backend.graphql.listings.schema import ListingQueries
+from backend.graphql.merchandising.mutations import MerchandisingMutations
+from backend.graphql.merchandising.schema import MerchandisingQueries
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
@@ -50,6 +52,7 @@ class Query(
     InventoryQueries,
     ListingImportQueries,
     ListingQueries,
+    MerchandisingQueries,
     OrderQueries,
     RoutingQueries,
     RoutingFigureQueries,
@@ -73,6 +76,7 @@ class Mutation(
     InventoryMutations,
     ListingImportMutations,
     ListingMutations,
+    MerchandisingMutations,
     OrderMutations,
     PaymentMutations,
     StationDeskMutations,

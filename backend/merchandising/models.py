@@ -44,10 +44,10 @@ class ScheduleStatus(models.TextChoices):
 def window_status(starts_at: datetime | None, ends_at: datetime | None, at: datetime) -> str:
     """A window is open from `starts_at` (inclusive) to `ends_at` (exclusive)."""
     if starts_at is not None and at < starts_at:
-        return ScheduleStatus.SCHEDULED
+        return ScheduleStatus.SCHEDULED.value
     if ends_at is not None and at >= ends_at:
-        return ScheduleStatus.ENDED
-    return ScheduleStatus.RUNNING
+        return ScheduleStatus.ENDED.value
+    return ScheduleStatus.RUNNING.value
 
 
 class HomeSection(models.Model):
