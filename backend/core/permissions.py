@@ -26,6 +26,15 @@ class Permission(models.TextChoices):
         "merchandising.manage_merchandising",
         "Manage home-page sections, campaigns and livestream events",
     )
+    # County staff of the poverty-alleviation zone (issue #12): registry, certification, reports.
+    MANAGE_POVERTY = "poverty.manage_poverty", "Manage the poverty-alleviation registry and zone"
+    # Venues and their tourism vouchers (issue #13).
+    MANAGE_TOURISM = "tourism.manage_tourism", "Manage venues and tourism vouchers"
+    # Inspectors: batches, spot checks and recalls (issue #14).
+    MANAGE_TRACEABILITY = (
+        "trace.manage_traceability",
+        "Manage traceability, spot checks and recalls",
+    )
 
     @property
     def codename(self) -> str:
