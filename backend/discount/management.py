@@ -16,7 +16,6 @@ variant and channel whose windows overlap.
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
@@ -44,6 +43,7 @@ from backend.discount.models import (
     VoucherCode,
     VoucherType,
 )
+from backend.discount.pricing import recalculate_discounted_prices
 
 HUNDRED = Decimal("100")
 # Codes a shopper types from a poster or an SMS: no 0/O, 1/I/L, which are misread.
@@ -895,12 +895,6 @@ def delete_flash_sale(*, actor, sale: SpecialPrice) -> None:
 
 
 def _reprice() -> None:
-    """Listing prices stored for sorting and filtering follow the promotions once the change is
-    committed (backend.discount.pricing)."""
-    try:
-        pricing = importlib.import_module("backend.discount.pricing")
-    except ModuleNotFoundError:  # the pricing engine lands separately (issue #11, A1)
-        return
-    recalculate = getattr(pricing, "recalculate_discounted_prices", None)
-    if recalculate is not None:
-        transaction.on_commit(recalculate)
+    """The listing prices stored for sorting and filtering follow the promotions once the change
+    is committed (displayed prices are computed live by backend.discount.pricing)."""
+    transaction.on_commit(recalculate_discounted_prices)

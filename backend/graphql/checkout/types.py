@@ -79,6 +79,9 @@ class CheckoutLine(graphene.ObjectType):
     unit_price = graphene.Field(TaxedMoney, required=True)
     undiscounted_unit_price = graphene.Field(Money, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
+    undiscounted_total_price = graphene.Field(
+        Money, required=True, description="List price × quantity, before any discount."
+    )
     requires_shipping = graphene.Boolean(required=True)
 
     @staticmethod
@@ -105,6 +108,10 @@ class CheckoutLine(graphene.ObjectType):
     @staticmethod
     def resolve_total_price(root: LineInfo, info):
         return root.total_price or _zero_taxed(root)
+
+    @staticmethod
+    def resolve_undiscounted_total_price(root: LineInfo, info):
+        return root.undiscounted_total_price or _zero_taxed(root).gross
 
     @staticmethod
     def resolve_requires_shipping(root: LineInfo, info):
@@ -164,7 +171,23 @@ class Checkout(graphene.ObjectType):
     quantity = graphene.Int(required=True, description="Units in the cart.")
     is_shipping_required = graphene.Boolean(required=True)
     weight = graphene.Field(Weight)
-    subtotal_price = graphene.Field(TaxedMoney, required=True)
+    subtotal_price = graphene.Field(
+        TaxedMoney,
+        required=True,
+        description="Lines after catalogue prices, the order promotion and an order or product "
+        "voucher; delivery excluded.",
+    )
+    undiscounted_subtotal_price = graphene.Field(
+        Money, required=True, description="Lines at list prices, before any discount."
+    )
+    discount = graphene.Field(
+        Money, description="The order promotion (满减) and the voucher together."
+    )
+    discount_name = graphene.String(description="Names of the order promotion and voucher.")
+    translated_discount_name = graphene.String(
+        description="`discountName` in the request's language (names are entered in Chinese)."
+    )
+    voucher_code = graphene.String(description="The promo code entered, if any.")
     shipping_price = graphene.Field(TaxedMoney, required=True)
     total_price = graphene.Field(TaxedMoney, required=True)
     shipping_address = graphene.Field("backend.graphql.account.address_types.Address")
@@ -222,7 +245,27 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_subtotal_price(root: CheckoutModel, info):
-        return checkout_info(root).subtotal()
+        from backend.graphql.discount.checkout import subtotal_after_discounts
+
+        return subtotal_after_discounts(checkout_info(root))
+
+    @staticmethod
+    def resolve_undiscounted_subtotal_price(root: CheckoutModel, info):
+        return checkout_info(root).undiscounted_subtotal()
+
+    @staticmethod
+    def resolve_discount(root: CheckoutModel, info):
+        return checkout_info(root).discount()
+
+    @staticmethod
+    def resolve_discount_name(root: CheckoutModel, info):
+        return checkout_info(root).discount_name() or None
+
+    resolve_translated_discount_name = resolve_discount_name
+
+    @staticmethod
+    def resolve_voucher_code(root: CheckoutModel, info):
+        return root.voucher_code or None
 
     @staticmethod
     def resolve_shipping_price(root: CheckoutModel, info):

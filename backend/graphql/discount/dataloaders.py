@@ -9,8 +9,16 @@ from django.db.models import Count
 
 from backend.catalog.models import ProductVariant, ProductVariantChannelListing
 from backend.channel.models import Channel
-from backend.discount.models import Promotion, PromotionRule, SpecialPrice, Voucher, VoucherCode
+from backend.discount.models import (
+    OrderDiscount,
+    Promotion,
+    PromotionRule,
+    SpecialPrice,
+    Voucher,
+    VoucherCode,
+)
 from backend.graphql.core.dataloaders import ByPkLoader, ChildrenLoader, DataLoader, group_by
+from backend.order.models import Order
 
 
 class RulesByPromotionLoader(ChildrenLoader):
@@ -103,3 +111,12 @@ def m2m_loader(model, field_name: str) -> type[DataLoader]:
             {"source": model, "batch_load": batch_load},
         )
     return _M2M_LOADERS[key]
+
+
+class DiscountsByOrderLoader(ChildrenLoader):
+    source = Order
+    model = OrderDiscount
+    parent_field = "order_id"
+
+    def queryset(self):
+        return OrderDiscount.objects.order_by("pk")

@@ -32,6 +32,7 @@ from backend.graphql.core.errors import error_type
 from backend.graphql.core.inputs import get_instance, get_instances
 from backend.graphql.core.mutations import BaseMutation
 from backend.graphql.core.scalars import PositiveDecimal
+from backend.graphql.discount.checkout import CheckoutPromoCodeMutations
 from backend.graphql.discount.enums import (
     DiscountErrorCodeEnum,
     DiscountFundingEnum,
@@ -529,7 +530,7 @@ FlashSaleDelete = _delete(
 )
 
 
-class DiscountMutations(graphene.ObjectType):
+class DiscountMutations(CheckoutPromoCodeMutations):
     promotion_create = PromotionCreate.Field()
     promotion_update = PromotionUpdate.Field()
     promotion_delete = PromotionDelete.Field()

@@ -365,6 +365,17 @@ class Order(DjangoObjectType):
     total = graphene.Field(
         TaxedMoney, required=True, description="For a vendor's staff: their own lines only."
     )
+    undiscounted_total = graphene.Field(
+        Money,
+        description="The total at list prices, before any discount; null for a vendor's staff.",
+    )
+    discounts = graphene.List(
+        graphene.NonNull("backend.graphql.discount.types.OrderDiscount"),
+        required=True,
+        description="Promotions, vouchers and flash sales applied, with who funds each; empty "
+        "for a vendor's staff.",
+    )
+    voucher_code = graphene.String(description="The promo code used, if any.")
     total_charged = graphene.Field(
         Money, required=True, description="Zero for a vendor's staff (payments are not theirs)."
     )
@@ -509,6 +520,26 @@ class Order(DjangoObjectType):
         if share is not None:
             return _taxed(share[0], share[1], root.currency)
         return _taxed(root.total_net_amount, root.total_gross_amount, root.currency)
+
+    @staticmethod
+    def resolve_undiscounted_total(root: models.Order, info):
+        if _vendor_share(root) is not None:
+            return None
+        # Orders placed before discounts existed stored no undiscounted total: their total.
+        amount = root.undiscounted_total_gross_amount or root.total_gross_amount
+        return MoneyValue(quantize_fen(amount), root.currency)
+
+    @staticmethod
+    def resolve_discounts(root: models.Order, info):
+        from backend.graphql.discount.dataloaders import DiscountsByOrderLoader
+
+        if _vendor_share(root) is not None:
+            return []
+        return load(info, DiscountsByOrderLoader, root.pk)
+
+    @staticmethod
+    def resolve_voucher_code(root: models.Order, info):
+        return root.voucher_code or None
 
     @staticmethod
     def resolve_total_charged(root: models.Order, info):
