@@ -18,6 +18,7 @@ from backend.catalog.seed import (
     load_catalog_seed,
 )
 from backend.catalog.seed.loader import seed_dir
+from backend.discount.seed import seed_discounts
 from backend.listings.seed import seed_listings
 
 
@@ -79,6 +80,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         brand = seed_brand(path=path)
         self._write_report(brand, title=_("区域公用品牌"), seconds=time.monotonic() - started)
+        # The running campaign's promotions, the YISHAN10 voucher and a flash sale
+        # (catalog_seed/promotions.yaml, backend/discount/seed.py).
+        started = time.monotonic()
+        discounts = seed_discounts(path=path)
+        self._write_report(discounts, title=_("促销与优惠券"), seconds=time.monotonic() - started)
 
     def _write_report(self, report: SeedReport, *, title: str, seconds: float) -> None:
         self.stdout.write(f"{title}（{seconds:.2f}s）")
