@@ -174,22 +174,16 @@ class BrandLicenceAdmin(ModelAdmin):
         "reject_selected",
     )
 
-    def get_queryset(self, request):
+    def get_ordering(self, request):
         # The queue: requests waiting for a decision first, then the soonest to expire.
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                queue=Case(
-                    When(status=LicenceStatus.REQUESTED, then=Value(0)),
-                    When(status=LicenceStatus.ACTIVE, then=Value(1)),
-                    When(status=LicenceStatus.SUSPENDED, then=Value(2)),
-                    default=Value(3),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("queue", "valid_until", "-requested_at", "-pk")
+        queue = Case(
+            When(status=LicenceStatus.REQUESTED, then=Value(0)),
+            When(status=LicenceStatus.ACTIVE, then=Value(1)),
+            When(status=LicenceStatus.SUSPENDED, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
         )
+        return [queue.asc(), "valid_until", "-requested_at", "-pk"]
 
     @display(
         description=_("状态"),

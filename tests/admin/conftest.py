@@ -129,7 +129,63 @@ def catalog(db) -> Catalog:
     VendorStatement.objects.create(
         vendor=vendor, period_start=date(2026, 3, 1), period_end=date(2026, 3, 31)
     )
+    _add_brand_licence(channel, product, vendor)
+    _add_merchandising(channel, product)
     return built
+
+
+def _add_merchandising(channel: Channel, product) -> None:
+    """A home section, a campaign, a livestream event with a live price and a rule collection
+    for the merchandising pages (backend/merchandising/admin.py)."""
+    from django.utils import timezone
+
+    from backend.merchandising import services
+
+    now = timezone.now()
+    services.save_home_section(
+        section=None,
+        data={"channel": channel, "kind": "banner", "title": "年货节横幅", "is_published": True},
+    )
+    services.save_campaign(
+        campaign=None,
+        data={
+            "name": "年货节",
+            "channel": channel,
+            "starts_at": now,
+            "ends_at": now + timezone.timedelta(days=60),
+        },
+    )
+    services.save_livestream_event(
+        event=None,
+        data={
+            "title": "新米直播",
+            "host_name": "小王",
+            "stream_url": "https://live.douyin.com/1",
+            "channel": channel,
+            "starts_at": now + timezone.timedelta(days=1),
+            "ends_at": now + timezone.timedelta(days=1, hours=2),
+            "products": [product],
+            "prices": [(product.variants.first(), Decimal("9.90"))],
+        },
+    )
+    Collection.objects.create(
+        name="地理标志产品",
+        slug="gi-rule",
+        kind="rule",
+        rule={"conditions": [{"kind": "geographical_indication"}]},
+    )
+
+
+def _add_brand_licence(channel: Channel, product, vendor: Vendor) -> None:
+    """The brand pages need the brand and one licence to open (backend/brand/admin.py)."""
+    from backend.brand.models import BrandLicence, LicenceStatus, PublicBrand
+
+    PublicBrand.objects.create(
+        county_name="灌云县", name="伊山伊水", slug="guanyun", channel=channel
+    )
+    BrandLicence.objects.create(
+        number="YSYS-2026-0001", product=product, vendor=vendor, status=LicenceStatus.REQUESTED
+    )
 
 
 def _add_station(warehouse: Warehouse) -> None:

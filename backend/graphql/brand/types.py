@@ -6,6 +6,7 @@ import graphene
 from graphene_django import DjangoObjectType
 
 from backend.brand.models import BrandLicence as BrandLicenceModel
+from backend.brand.models import LicenceStatus
 from backend.brand.models import PublicBrand as PublicBrandModel
 from backend.brand.services import can_manage_brand
 from backend.graphql.brand.dataloaders import EventsByLicenceLoader
@@ -77,6 +78,10 @@ class BrandLicenceEvent(graphene.ObjectType):
     def resolve_date(root, info):
         return root.created_at
 
+    @staticmethod
+    def resolve_status(root, info):
+        return LicenceStatus(root.status).value
+
 
 class BrandLicence(DjangoObjectType):
     number = graphene.String(required=True, description="e.g. YSYS-2026-0001.")
@@ -97,6 +102,11 @@ class BrandLicence(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id",)
         description = "A product's licence to carry the public brand (授权使用)."
+
+    @staticmethod
+    def resolve_status(root: BrandLicenceModel, info):
+        # A status just assigned by a service is the enum member, a loaded one its value.
+        return LicenceStatus(root.status).value
 
     @staticmethod
     def resolve_product(root: BrandLicenceModel, info):
