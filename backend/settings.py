@@ -200,6 +200,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.order.tasks.expire_unpaid_orders",
         "schedule": 300.0,
     },
+    # Native payments (issue #16): yesterday's Alipay and WeChat Pay statements against the
+    # orders, once both providers have published them (from about 10:00 Beijing time).
+    "reconcile-payments": {
+        "task": "backend.payment.tasks.reconcile_yesterday",
+        "schedule": crontab(hour=10, minute=30),
+    },
     # Station desk (issue #4): remind shoppers of uncollected parcels, return them after
     # PICKUP_RETURN_AFTER_DAYS.
     "remind-uncollected-parcels": {
@@ -338,6 +344,27 @@ STRIPE_PAYMENT_METHOD_TYPES = env_list("STRIPE_PAYMENT_METHOD_TYPES", "card,alip
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
 DUMMY_PAYMENTS_ENABLED = env_bool("DUMMY_PAYMENTS_ENABLED", False)
 PAY_AT_STATION_ENABLED = env_bool("PAY_AT_STATION_ENABLED", True)
+# Native Alipay and WeChat Pay (issue #16; docs/operator-guide.md, "Alipay", "WeChat Pay").
+# Each is on when all of its values are set, off when none is; keys and certificates are PEM
+# text or the path of a PEM file. PAYMENT_SANDBOX=1 (development only) runs both against the
+# local stand-ins of backend/payment/sandbox on PAYMENT_SANDBOX_PORT.
+ALIPAY_APP_ID = os.environ.get("ALIPAY_APP_ID", "")
+ALIPAY_APP_PRIVATE_KEY = os.environ.get("ALIPAY_APP_PRIVATE_KEY", "")
+ALIPAY_PUBLIC_KEY = os.environ.get("ALIPAY_PUBLIC_KEY", "")
+ALIPAY_GATEWAY_URL = os.environ.get("ALIPAY_GATEWAY_URL", "https://openapi.alipay.com/gateway.do")
+WECHATPAY_MCHID = os.environ.get("WECHATPAY_MCHID", "")
+WECHATPAY_APPID = os.environ.get("WECHATPAY_APPID", "")
+WECHATPAY_APIV3_KEY = os.environ.get("WECHATPAY_APIV3_KEY", "")
+WECHATPAY_PRIVATE_KEY = os.environ.get("WECHATPAY_PRIVATE_KEY", "")
+WECHATPAY_CERT_SERIAL_NO = os.environ.get("WECHATPAY_CERT_SERIAL_NO", "")
+WECHATPAY_PUBLIC_KEY = os.environ.get("WECHATPAY_PUBLIC_KEY", "")
+WECHATPAY_PUBLIC_KEY_ID = os.environ.get("WECHATPAY_PUBLIC_KEY_ID", "")
+WECHATPAY_CERT_DIR = os.environ.get("WECHATPAY_CERT_DIR", "")
+WECHATPAY_API_BASE = os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com")
+# The public address the providers post their notifications to (https in production).
+PAYMENT_NOTIFY_BASE_URL = os.environ.get("PAYMENT_NOTIFY_BASE_URL", "")
+PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", False)
+PAYMENT_SANDBOX_PORT = int(os.environ.get("PAYMENT_SANDBOX_PORT", "8601"))
 
 # Security: strict in production, relaxed for local HTTP in development.
 SESSION_COOKIE_SECURE = IS_PRODUCTION
@@ -398,6 +425,29 @@ def _refuse_unsafe_production() -> None:
             except ValueError:
                 problems.append("FIELD_ENCRYPTION_KEYS holds a key that is not a Fernet key")
                 break
+    for provider, names in (
+        ("Alipay", ("ALIPAY_APP_ID", "ALIPAY_APP_PRIVATE_KEY", "ALIPAY_PUBLIC_KEY")),
+        (
+            "WeChat Pay",
+            (
+                "WECHATPAY_MCHID",
+                "WECHATPAY_APPID",
+                "WECHATPAY_APIV3_KEY",
+                "WECHATPAY_PRIVATE_KEY",
+                "WECHATPAY_CERT_SERIAL_NO",
+            ),
+        ),
+    ):
+        given = [name for name in names if globals()[name]]
+        if given and len(given) != len(names):
+            absent = ", ".join(name for name in names if name not in given)
+            problems.append(f"{provider} is half configured ({absent} missing)")
+        if given and not PAYMENT_NOTIFY_BASE_URL.startswith("https://"):
+            problems.append(f"{provider} needs PAYMENT_NOTIFY_BASE_URL (https://…)")
+    if bool(WECHATPAY_PUBLIC_KEY) != bool(WECHATPAY_PUBLIC_KEY_ID):
+        problems.append("WECHATPAY_PUBLIC_KEY and WECHATPAY_PUBLIC_KEY_ID go together")
+    if PAYMENT_SANDBOX:
+        problems.append("PAYMENT_SANDBOX is on")
     if problems:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 

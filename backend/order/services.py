@@ -156,6 +156,11 @@ def expire_order(order: Order) -> bool:
         or locked.charge_status != OrderChargeStatus.NONE
     ):
         return False
+    from backend.payment.services import close_unpaid_payments
+
+    if close_unpaid_payments(locked):
+        # Paid at the provider at the last moment: the payment is recorded, the order stays.
+        return False
     before = locked.status
     released = deallocate_order(locked)
     release_discounts(locked)

@@ -20,6 +20,8 @@ class Gateway(models.TextChoices):
     DUMMY = "dummy", _("模拟支付")
     PAY_AT_STATION = "pay_at_station", _("到站付款")
     STRIPE = "stripe", _("在线支付（银行卡/支付宝/微信支付）")
+    ALIPAY = "alipay", _("支付宝")
+    WECHATPAY = "wechatpay", _("微信支付")
 
 
 class TransactionEventType(models.TextChoices):
@@ -107,6 +109,9 @@ class TransactionEvent(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.SET_NULL
     )
+    # What a refund request gave back per order line: {"lines": [{"line": "<uuid>",
+    # "quantity": 1, "amount": "12.80"}]} (the order app has no granted-refund lines yet).
+    metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -137,3 +142,32 @@ class ProcessedWebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway}:{self.event_id}"
+
+
+class ReconciliationReport(models.Model):
+    """One gateway's statement for one day compared with our transactions.
+
+    `mismatches` lists every difference, each {"kind", "out_trade_no", "reference",
+    "statement_amount", "our_amount", "order", "detail"}; kinds are `missing_here` (money in
+    the statement we have not recorded), `missing_there` (money we recorded that the statement
+    does not have) and `amount` (both have it, for different amounts)."""
+
+    gateway = models.CharField(_("支付网关"), max_length=32, choices=Gateway.choices)
+    day = models.DateField(_("账单日期"))
+    created_at = models.DateTimeField(_("对账时间"), default=timezone.now)
+    statement_rows = models.PositiveIntegerField(_("账单笔数"), default=0)
+    matched = models.PositiveIntegerField(_("一致笔数"), default=0)
+    statement_total = models.DecimalField(_("账单净额"), max_digits=14, decimal_places=2, default=0)
+    our_total = models.DecimalField(_("本系统净额"), max_digits=14, decimal_places=2, default=0)
+    mismatches = models.JSONField(_("差异"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-day", "gateway"]
+        verbose_name = _("对账报告")
+        verbose_name_plural = _("对账报告")
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "day"], name="reconciliation_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.day}"

@@ -34,7 +34,7 @@ from backend.order.payments import update_charge_status
 from backend.payment import transactions
 from backend.payment.error_codes import PaymentErrorCode
 from backend.payment.gateways import gateway_of, get_gateway
-from backend.payment.gateways.base import GatewayError, GatewayResult
+from backend.payment.gateways.base import GatewayError, GatewayResult, RefundLine
 from backend.payment.models import (
     Gateway,
     TransactionEvent,
@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
 Type = TransactionEventType
+# Gateways where a started payment exists at the provider and can be withdrawn (closed).
+ONLINE_GATEWAYS = (Gateway.STRIPE, Gateway.ALIPAY, Gateway.WECHATPAY)
 # Transaction tokens for client idempotency keys: the same checkout and key always give the
 # same token, hence the same provider idempotency key, even after a rolled-back attempt.
 IDEMPOTENCY_NAMESPACE = uuid.UUID("6f1d3c2e-9a4b-4e57-8c1a-2b7e0d9f5a31")
@@ -181,8 +183,76 @@ def mark_order_paid(order: Order, *, user, psp_reference: str = "") -> Transacti
     return item
 
 
+def refunded_quantities(order: Order) -> dict[str, int]:
+    """Quantities of each order line given back so far: the lines named in the metadata of
+    the order's refund requests that did not fail."""
+    events = TransactionEvent.objects.filter(transaction__order=order).values_list(
+        "type", "psp_reference", "metadata"
+    )
+    failed = {ref for kind, ref, _meta in events if kind == Type.REFUND_FAILURE and ref}
+    quantities: dict[str, int] = {}
+    for kind, reference, metadata in events:
+        if kind != Type.REFUND_REQUEST or (reference and reference in failed):
+            continue
+        for entry in (metadata or {}).get("lines", []):
+            quantities[entry["line"]] = quantities.get(entry["line"], 0) + int(entry["quantity"])
+    return quantities
+
+
+def refund_lines(order: Order, requested: list[tuple[Any, int]]) -> list[RefundLine]:
+    """Check a per-line refund (each line the order's, each quantity at most what is left to
+    give back) and price it at what the shopper paid per unit."""
+    from backend.order.models import OrderLine
+
+    if not requested:
+        raise _error(_("请至少选择一件要退款的商品。"), PaymentErrorCode.REQUIRED, "lines")
+    ids = [str(getattr(line, "pk", line)) for line, _quantity in requested]
+    if len(ids) != len(set(ids)):
+        raise _error(_("同一订单行不能重复出现。"), PaymentErrorCode.INVALID, "lines")
+    current = {str(line.pk): line for line in OrderLine.objects.filter(order=order, pk__in=ids)}
+    done = refunded_quantities(order)
+    result = []
+    for line_id, (_line, quantity) in zip(ids, requested, strict=True):
+        line = current.get(line_id)
+        if line is None:
+            raise _error(_("订单行不属于此订单。"), PaymentErrorCode.NOT_FOUND, "lines")
+        left = line.quantity - done.get(line_id, 0)
+        if not isinstance(quantity, int) or quantity <= 0 or quantity > left:
+            raise _error(
+                _("%(name)s 最多还能退 %(left)s 件。") % {"name": line.product_name, "left": left},
+                PaymentErrorCode.INVALID,
+                "lines",
+            )
+        unit = quantize_fen(line.total_price_gross_amount / line.quantity)
+        # The last units take the line's remainder, so a line refunded in parts adds up to
+        # exactly what was paid for it.
+        amount = (
+            line.total_price_gross_amount - unit * done.get(line_id, 0)
+            if quantity == left
+            else unit * quantity
+        )
+        result.append(
+            RefundLine(
+                line_id=line_id,
+                name=line.product_name,
+                sku=line.product_sku,
+                quantity=quantity,
+                unit_price=unit,
+                amount=quantize_fen(amount),
+            )
+        )
+    return result
+
+
 @db_transaction.atomic
-def refund_order(order: Order, amount: Decimal, *, user, reason: str = "") -> list[TransactionItem]:
+def refund_order(
+    order: Order,
+    amount: Decimal | None,
+    *,
+    user,
+    reason: str = "",
+    lines: list[tuple[Any, int]] | None = None,
+) -> list[TransactionItem]:
     """Give `amount` back through the gateways that took it, newest payment first.
 
     Dummy and pay-at-station refunds (cash back at the station) succeed at once; a Stripe
@@ -192,8 +262,20 @@ def refund_order(order: Order, amount: Decimal, *, user, reason: str = "") -> li
     by webhook, and a retry reuses the same idempotency key, so nothing is refunded twice.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
+    priced = refund_lines(order, lines) if lines is not None else []
+    if priced:
+        lines_total = sum((line.amount for line in priced), ZERO)
+        if amount is None:
+            amount = lines_total
+        elif Decimal(amount) != lines_total:
+            raise _error(
+                _("退款金额 ¥%(amount)s 与所选商品金额 ¥%(lines)s 不符。")
+                % {"amount": amount, "lines": lines_total},
+                PaymentErrorCode.INVALID_AMOUNT,
+                "amount",
+            )
     try:
-        amount = Decimal(amount)
+        amount = Decimal(amount)  # type: ignore[arg-type]
     except (InvalidOperation, TypeError, ValueError) as error:
         raise _error(_("退款金额无效。"), PaymentErrorCode.INVALID_AMOUNT, "amount") from error
     if not amount.is_finite() or amount <= 0 or quantize_fen(amount) != amount:
@@ -224,9 +306,18 @@ def refund_order(order: Order, amount: Decimal, *, user, reason: str = "") -> li
         part = min(left, available[item.pk])
         if part <= 0:
             continue
-        _refund_transaction(item, part, user=user, reason=reason)
+        # The goods details go to the provider when one payment covers the whole refund.
+        _refund_transaction(
+            item, part, user=user, reason=reason, lines=priced if part == amount else None
+        )
         touched.append(item)
         left -= part
+    if priced and touched:
+        # The lines are kept on the (first) refund request, so later refunds know what is left.
+        first = touched[0].events.filter(type=Type.REFUND_REQUEST).order_by("-pk").first()
+        if first is not None and not first.metadata.get("lines"):
+            first.metadata = {"lines": [line.as_metadata() for line in priced]}
+            first.save(update_fields=["metadata"])
     add_event(order, OrderEvents.REFUND_GRANTED, user=user, amount=str(amount), reason=reason)
     before = str(order.total_refunded_amount)
     update_charge_status(order, user=user)
@@ -240,12 +331,19 @@ def refund_order(order: Order, amount: Decimal, *, user, reason: str = "") -> li
     return touched
 
 
-def _refund_transaction(item: TransactionItem, amount: Decimal, *, user, reason: str) -> None:
+def _refund_transaction(
+    item: TransactionItem,
+    amount: Decimal,
+    *,
+    user,
+    reason: str,
+    lines: list[RefundLine] | None = None,
+) -> None:
     sequence = item.events.filter(type=Type.REFUND_REQUEST).count() + 1
     key = f"refund-{item.token}-{sequence}-{amount}"
     gateway = gateway_of(item)
     try:
-        result = gateway.refund(item, amount, idempotency_key=key)
+        result = gateway.refund(item, amount, idempotency_key=key, lines=lines)
     except GatewayError as error:
         logger.warning("Refund of %s on transaction %s failed: %s", amount, item.token, error)
         raise _error(
@@ -261,6 +359,7 @@ def _refund_transaction(item: TransactionItem, amount: Decimal, *, user, reason:
         psp_reference=result.psp_reference,
         message=reason,
         user=user,
+        metadata={"lines": [line.as_metadata() for line in lines]} if lines else None,
     )
     if result.status == "success":
         transactions.record_event(
@@ -391,7 +490,7 @@ def _supersede_open_payments(checkout: Checkout, *, user) -> None:
                 user=user,
             )
             transactions.recalculate(item)
-        elif item.gateway == Gateway.STRIPE and item.psp_reference:
+        elif item.gateway in ONLINE_GATEWAYS and item.psp_reference:
             try:
                 result = gateway_of(item).cancel(item)
             except GatewayError as error:
@@ -569,3 +668,29 @@ def initialize_payment_gateways(
             continue
         configs.append(GatewayConfig(gateway.id, dict(gateway.config())))
     return configs
+
+
+def close_unpaid_payments(order: Order) -> bool:
+    """Close at the provider every online payment of an order that expires unpaid, so the
+    shopper can no longer pay it (Alipay alipay.trade.close, WeChat Pay close, Stripe
+    cancel). Returns True when a provider reports the payment was made after all (it is
+    recorded, and the order must not expire). The caller holds the order's lock."""
+    items = TransactionItem.objects.select_for_update().filter(
+        order=order, gateway__in=ONLINE_GATEWAYS, charged_value=0, authorized_value=0
+    )
+    paid = False
+    for item in items:
+        if not item.psp_reference or item.events.filter(type=Type.CANCEL_SUCCESS).exists():
+            continue
+        try:
+            result = gateway_of(item).cancel(item)
+        except GatewayError as error:
+            # Its time_expire still stops it being paid; reconciliation reports any surprise.
+            logger.warning(
+                "Payment %s of expiring order %s not closed: %s", item.token, order.pk, error
+            )
+            continue
+        apply_gateway_result(item, result)
+        item.refresh_from_db()
+        paid = paid or item.charged_value > 0 or item.authorized_value > 0
+    return paid

@@ -130,6 +130,7 @@ def record_event(
     psp_reference: str = "",
     message: str = "",
     user=None,
+    metadata: dict | None = None,
 ) -> tuple[TransactionEvent, bool]:
     """Append one event (without recomputing); `(event, False)` when an event of this type and
     provider reference was recorded before."""
@@ -148,6 +149,7 @@ def record_event(
                 psp_reference=psp_reference,
                 message=message[:512],
                 created_by=user if getattr(user, "is_authenticated", False) else None,
+                metadata=metadata or {},
             )
     except IntegrityError:
         # Recorded concurrently by a caller that did not hold the row lock.

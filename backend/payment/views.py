@@ -13,10 +13,16 @@ import logging
 import stripe
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from backend.payment.gateways.base import GatewayError
+from backend.payment.notifications import (
+    Verdict,
+    handle_alipay_notification,
+    handle_wechatpay_notification,
+)
 from backend.payment.webhooks import Outcome, handle_stripe_event
 
 logger = logging.getLogger(__name__)
@@ -49,3 +55,42 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     if outcome == Outcome.RETRY:
         return JsonResponse({"received": True, "outcome": str(outcome)}, status=409)
     return JsonResponse({"received": True, "outcome": str(outcome)})
+
+
+@csrf_exempt
+@require_POST
+def alipay_notify(request: HttpRequest) -> HttpResponse:
+    """Alipay's asynchronous notification: the plain text `success` stops its retries (for
+    up to 25 hours); anything else, e.g. `fail`, makes it deliver again later."""
+    params = {key: request.POST.get(key, "") for key in request.POST}
+    try:
+        verdict = handle_alipay_notification(params)
+    except DatabaseError:
+        logger.exception(
+            "Alipay notification %r not applied: database error", params.get("notify_id")
+        )
+        return HttpResponse("fail", content_type="text/plain", status=503)
+    return HttpResponse(
+        "success" if verdict.acknowledged else "fail",
+        content_type="text/plain",
+        status=200 if verdict.acknowledged else 400,
+    )
+
+
+@csrf_exempt
+@require_POST
+def wechatpay_notify(request: HttpRequest) -> HttpResponse:
+    """WeChat Pay v3's notification: 200/204 acknowledges it; a 4xx/5xx answer with
+    `{"code": "FAIL", "message": …}` makes WeChat Pay retry (15s, 15s, 30s, 3m, … up to 24 h)."""
+    try:
+        verdict = handle_wechatpay_notification(request.headers, request.body)
+    except DatabaseError:
+        logger.exception("WeChat Pay notification not applied: database error")
+        return JsonResponse({"code": "FAIL", "message": "try again"}, status=503)
+    except GatewayError as error:
+        logger.warning("WeChat Pay notification not checked: %s", error)
+        return JsonResponse({"code": "FAIL", "message": "try again"}, status=503)
+    if verdict.acknowledged:
+        return HttpResponse(status=204)
+    message = "bad signature" if verdict == Verdict.FORGED else "refused"
+    return JsonResponse({"code": "FAIL", "message": message}, status=400)

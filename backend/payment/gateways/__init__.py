@@ -10,13 +10,22 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from backend.payment.error_codes import PaymentErrorCode
+from backend.payment.gateways.alipay import AlipayGateway
 from backend.payment.gateways.base import PaymentGateway
 from backend.payment.gateways.dummy import DummyGateway
 from backend.payment.gateways.pay_at_station import PayAtStationGateway
 from backend.payment.gateways.stripe import StripeGateway
+from backend.payment.gateways.wechatpay import WeChatPayGateway
 
 GATEWAYS: dict[str, PaymentGateway] = {
-    gateway.id: gateway for gateway in (StripeGateway(), PayAtStationGateway(), DummyGateway())
+    gateway.id: gateway
+    for gateway in (
+        AlipayGateway(),
+        WeChatPayGateway(),
+        StripeGateway(),
+        PayAtStationGateway(),
+        DummyGateway(),
+    )
 }
 
 

@@ -39,6 +39,22 @@ class GatewayResult:
     redirect_url: str = ""
 
 
+@dataclass(frozen=True)
+class RefundLine:
+    """Part of a refund given back for one order line (sent to providers that take goods
+    details, and kept in the refund event's metadata)."""
+
+    line_id: str
+    name: str
+    sku: str
+    quantity: int
+    unit_price: Decimal
+    amount: Decimal
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {"line": self.line_id, "quantity": self.quantity, "amount": str(self.amount)}
+
+
 @dataclass
 class RefundResult:
     """`status` is "success", "pending" (the provider will confirm later) or "failure"."""
@@ -78,7 +94,12 @@ class PaymentGateway:
         raise NotImplementedError
 
     def refund(
-        self, transaction: TransactionItem, amount: Decimal, *, idempotency_key: str
+        self,
+        transaction: TransactionItem,
+        amount: Decimal,
+        *,
+        idempotency_key: str,
+        lines: list[RefundLine] | None = None,
     ) -> RefundResult:
         raise NotImplementedError
 

@@ -17,7 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from backend.payment.error_codes import PaymentErrorCode
-from backend.payment.gateways.base import GatewayResult, PaymentGateway, RefundResult, ReportedEvent
+from backend.payment.gateways.base import (
+    GatewayResult,
+    PaymentGateway,
+    RefundLine,
+    RefundResult,
+    ReportedEvent,
+)
 from backend.payment.models import Gateway, TransactionEventType, TransactionItem
 
 RESULTS = (
@@ -73,7 +79,12 @@ class DummyGateway(PaymentGateway):
         )
 
     def refund(
-        self, transaction: TransactionItem, amount: Decimal, *, idempotency_key: str
+        self,
+        transaction: TransactionItem,
+        amount: Decimal,
+        *,
+        idempotency_key: str,
+        lines: list[RefundLine] | None = None,
     ) -> RefundResult:
         return RefundResult(
             status="success",

@@ -12,7 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
-from backend.payment.gateways.base import GatewayResult, PaymentGateway, RefundResult, ReportedEvent
+from backend.payment.gateways.base import (
+    GatewayResult,
+    PaymentGateway,
+    RefundLine,
+    RefundResult,
+    ReportedEvent,
+)
 from backend.payment.models import Gateway, TransactionEventType, TransactionItem
 
 
@@ -33,7 +39,12 @@ class PayAtStationGateway(PaymentGateway):
         return GatewayResult()
 
     def refund(
-        self, transaction: TransactionItem, amount: Decimal, *, idempotency_key: str
+        self,
+        transaction: TransactionItem,
+        amount: Decimal,
+        *,
+        idempotency_key: str,
+        lines: list[RefundLine] | None = None,
     ) -> RefundResult:
         """Cash handed back at the station: done when staff records it."""
         return RefundResult(

@@ -33,6 +33,7 @@ from backend.payment.gateways.base import (
     GatewayError,
     GatewayResult,
     PaymentGateway,
+    RefundLine,
     RefundResult,
     ReportedEvent,
 )
@@ -268,7 +269,12 @@ class StripeGateway(PaymentGateway):
         return GatewayResult(events=events_from_intent(plain(canceled)))
 
     def refund(
-        self, transaction: TransactionItem, amount: Decimal, *, idempotency_key: str
+        self,
+        transaction: TransactionItem,
+        amount: Decimal,
+        *,
+        idempotency_key: str,
+        lines: list[RefundLine] | None = None,
     ) -> RefundResult:
         params: dict[str, Any] = {
             "payment_intent": transaction.psp_reference,
