@@ -127,6 +127,8 @@ class CheckoutInfo:
     # The voucher to price with: loaded from checkout.voucher_code on first use unless given.
     voucher: VoucherOffer | None = None
     voucher_loaded: bool = False
+    # The last pricing and what it was computed from (lines, code, delivery, address).
+    _pricing: tuple | None = field(default=None, repr=False)
 
     @property
     def currency(self) -> str:
@@ -183,11 +185,20 @@ class CheckoutInfo:
         return self.voucher
 
     def pricing(self) -> CheckoutPricing:
-        """The whole stacking rule over this cart as it is now (lines may have changed in
-        place since load, so this is recomputed; it costs no SQL once the voucher is
-        loaded)."""
-        rules = self.rules or catalogue_rules(self.checkout.channel_id)
-        return price_checkout(
+        """The whole stacking rule over this cart as it is now: recomputed when the lines, the
+        code or the delivery changed since the last call (lines may change in place)."""
+        checkout = self.checkout
+        key = (
+            tuple((info.line.variant_id, info.line.quantity) for info in self.lines),
+            checkout.voucher_code,
+            checkout.delivery_method_id,
+            checkout.shipping_address_id,
+            self.voucher.voucher_id if self.voucher else None,
+        )
+        if self._pricing is not None and self._pricing[0] == key:
+            return self._pricing[1]
+        rules = self.rules or catalogue_rules(checkout.channel_id)
+        pricing = price_checkout(
             lines=[info.pricing_line() for info in self.lines],
             currency=self.currency,
             rules=rules,
@@ -196,6 +207,8 @@ class CheckoutInfo:
             shipping_gross=self.shipping_price().gross.amount,
             shipping_tax_rate=SHIPPING_TAX_RATE,
         )
+        self._pricing = (key, pricing)
+        return pricing
 
     def line_pricing(self, line_info: LineInfo) -> LinePricing | None:
         return self.pricing().line(line_info.line.variant_id)

@@ -11,10 +11,15 @@ money that went back to the shopper), at its time, shared over the order's lines
 is settled (on the same or an earlier statement): money refunded for a line that was never
 delivered was never paid to the vendor, so nothing is taken back from it.
 
-Sales amounts are the list price (`undiscounted_unit_price_gross_amount` × quantity); the
-difference to what the shopper paid is the discount. The marketplace has no discount app
-yet, so every discount recorded on a line is taken as funded by the vendor (its own sale
-price); see the settlement section of docs/ for what a discount app must add.
+Sales amounts are the list price (`undiscounted_unit_price_gross_amount` × quantity). Every
+discount on a line is recorded with who funds it (`discount.OrderLineDiscount`: the unit-price
+discount of a catalogue promotion or flash sale, and the line's share of an order promotion or
+voucher, allocated to the fen). Only the vendor-funded part (商家让利) is deducted from the
+vendor; platform subsidies (平台补贴) and brand-programme funds (品牌专项资金) are paid to the
+vendor by the marketplace, so for them the vendor is settled at the list price. Commission is
+charged on the list price less the vendor's own discount. Lines of orders placed before the
+discount app have no such rows; for them the difference between list price and paid price is
+taken as the vendor's, as it always was.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from backend.discount.models import DiscountFunding, OrderLineDiscount
 from backend.order.models import OrderLine
 from backend.payment.models import TransactionEvent, TransactionEventType
 from backend.routing.models import ShipmentLine, ShipmentStatus, TrackingAction, TrackingEvent
@@ -84,12 +90,16 @@ def sales_of(shipment_lines) -> list[Sale]:
         .values_list("pk", "order_line_id", "quantity")
     ):
         parcels[order_line_id].append((pk, quantity))
+    vendor_funded = vendor_discounts(order_lines)
     shares: dict[int, tuple[Decimal, Decimal]] = {}
     for order_line_id, parts in parcels.items():
         line = order_lines[order_line_id]
-        paid = line.total_price_gross_amount
         listed = line.undiscounted_unit_price_gross_amount * line.quantity
-        discount = max(listed - paid, ZERO)
+        discount = vendor_funded.get(order_line_id)
+        if discount is None:  # an order from before the discount app: all the vendor's
+            discount = max(listed - line.total_price_gross_amount, ZERO)
+        discount = min(discount, listed)
+        paid = listed - discount
         # Units beyond the line's quantity (a parcel planned again) carry no money.
         quantities, carried = [], 0
         for _, quantity in parts:
@@ -112,6 +122,19 @@ def sales_of(shipment_lines) -> list[Sale]:
         )
         for row in shipment_lines
     ]
+
+
+def vendor_discounts(order_line_ids) -> dict:
+    """The vendor-funded discount of each order line that has discount rows (one query);
+    lines without rows are absent."""
+    found: dict = {}
+    for line_id, funded_by, amount in OrderLineDiscount.objects.filter(
+        line_id__in=list(order_line_ids)
+    ).values_list("line_id", "funded_by", "amount"):
+        found.setdefault(line_id, ZERO)
+        if funded_by == DiscountFunding.VENDOR:
+            found[line_id] += amount
+    return found
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from backend.checkout.complete import complete_checkout
@@ -162,6 +163,7 @@ def listed_variant(channel, warehouse, price=RICE_PRICE, *, stock=1000, tax_rate
     return list_product(product, channel, prices=(price,), stock=stock, warehouse=warehouse)[0]
 
 
+@transaction.atomic  # as the API's mutations run the checkout services
 def cart(channel, lines, *, phone="13812345678", user=None, code="") -> Checkout:
     checkout = create_checkout(
         channel=channel,
