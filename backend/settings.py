@@ -251,7 +251,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.discount.tasks.recalculate_discounted_prices_task",
         "schedule": 60.0,
     },
+    # Poverty zone (issue #12): an approved certification whose window ended is recorded as
+    # expired and the vendor told (the zone and the badge already dropped it at the instant).
+    "expire-poverty-certifications": {
+        "task": "backend.poverty.tasks.expire_poverty_certifications_task",
+        "schedule": 300.0,
+    },
 }
+
+# Poverty-alleviation zone (issue #12). The plan's target: zone sales above 1,000,000 CNY a
+# year (county plan §三). Private files (household papers, certification evidence) live
+# outside MEDIA_ROOT and are served only by signed links valid this many seconds.
+POVERTY_ZONE_ANNUAL_TARGET = Decimal(os.environ.get("POVERTY_ZONE_ANNUAL_TARGET", "1000000"))
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", DATA_DIR / "private"))
+PRIVATE_FILE_URL_MAX_AGE = int(os.environ.get("PRIVATE_FILE_URL_MAX_AGE", "300"))
 
 # Vendors (issue #6).
 # Application documents and certificates: accepted types and the largest file.

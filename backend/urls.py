@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from backend.core import private_files
 from backend.core.views import health
 
 urlpatterns = [
@@ -13,6 +14,8 @@ urlpatterns = [
     path("station/", include("backend.stationdesk.urls")),
     # Vendors' workspace: a cooperative's staff on a phone (issue #6).
     path("vendor/", include("backend.vendordesk.urls")),
+    # Private files (household papers, evidence) through short-lived signed links.
+    path("private/<str:token>/", private_files.serve, name="private-file"),
     path("", include("backend.graphql.urls")),
     # Payment providers' notifications (Stripe: /webhooks/stripe/).
     path("", include("backend.payment.urls")),

@@ -255,3 +255,29 @@ class OrderGrantedRefund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount_value} {self.currency}"
+
+class OrderGrantedRefundLine(models.Model):
+    """An order line a granted refund gives back (Saleor: OrderGrantedRefundLine): which line,
+    how many units and why. Its amount is the units at the line's paid unit price; benefit
+    ledgers (backend/poverty/) reverse exactly these units."""
+
+    granted_refund = models.ForeignKey(
+        OrderGrantedRefund, related_name="lines", on_delete=models.CASCADE
+    )
+    order_line = models.ForeignKey(
+        OrderLine, related_name="granted_refund_lines", on_delete=models.PROTECT
+    )
+    quantity = models.PositiveIntegerField(_("数量"))
+    amount_value = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="granted_refund_line_quantity_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_line_id} × {self.quantity}"

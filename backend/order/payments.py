@@ -53,7 +53,16 @@ def update_charge_status(order: Order, *, user=None) -> Order:
         order.save(update_fields=["pay_by"])
         queue_notification(order, "paid")
         _queue_routing(order)
+        _record_poverty_benefit(order)
     return order
+
+
+def _record_poverty_benefit(order: Order) -> None:
+    # The poverty zone's benefit ledger (issue #12) is written in this same transaction, so a
+    # paid order never lacks its entries and a rolled-back payment leaves none behind.
+    from backend.poverty.ledger import record_payment
+
+    record_payment(order)
 
 
 def _queue_routing(order: Order) -> None:

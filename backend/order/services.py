@@ -359,13 +359,100 @@ def refundable_amount(order: Order) -> Decimal:
     return order.total_charged_amount - granted
 
 
+def _refund_line_amount(line: OrderLine, quantity: int) -> Decimal:
+    """What `quantity` units of the line were paid: the line total shared by units, the last
+    units taking the rounding remainder, so refunding every unit gives back exactly the line."""
+    if quantity >= line.quantity:
+        return line.total_price_gross_amount
+    return quantize_fen(line.total_price_gross_amount * quantity / line.quantity)
+
+
+def _granted_line_quantities(order: Order) -> dict:
+    from backend.order.models import OrderGrantedRefundLine
+
+    return {
+        row["order_line_id"]: row["total"]
+        for row in OrderGrantedRefundLine.objects.filter(granted_refund__order=order)
+        .values("order_line_id")
+        .annotate(total=Sum("quantity"))
+    }
+
+
+def _clean_refund_lines(order: Order, lines) -> list[tuple[OrderLine, int, str, Decimal]]:
+    """(line, quantity, reason, amount) for each named line; typed errors naming the lines."""
+    seen: set = set()
+    granted = _granted_line_quantities(order)
+    cleaned = []
+    for line, quantity, reason in lines:
+        if line.order_id != order.pk:
+            raise ValidationError(
+                _("找不到该订单行。"),
+                code=OrderErrorCode.NOT_FOUND,
+                params={"field": "lines", "order_lines": [line_gid(line)]},
+            )
+        if line.pk in seen:
+            raise ValidationError(
+                _("同一订单行只能填写一次。"),
+                code=OrderErrorCode.DUPLICATED_INPUT_ITEM,
+                params={"field": "lines", "order_lines": [line_gid(line)]},
+            )
+        seen.add(line.pk)
+        left = line.quantity - granted.get(line.pk, 0)
+        if not isinstance(quantity, int) or quantity <= 0 or quantity > left:
+            raise ValidationError(
+                _("退款数量须在 1 到 %(left)s 之间。") % {"left": max(left, 0)},
+                code=OrderErrorCode.INVALID_QUANTITY,
+                params={"field": "quantity", "order_lines": [line_gid(line)]},
+            )
+        reason = clean_text(reason, field="reason", limit=REASON_MAX_LENGTH)
+        already = granted.get(line.pk, 0)
+        # Units already granted took their part of the line; this grant takes the next ones.
+        amount = _refund_line_amount(line, already + quantity) - _refund_line_amount(line, already)
+        cleaned.append((line, quantity, reason, amount))
+    return cleaned
+
+
 @transaction.atomic
-def grant_refund(order: Order, amount, reason: str = "", *, user) -> OrderGrantedRefund:
+def grant_refund(
+    order: Order,
+    amount=None,
+    reason: str = "",
+    *,
+    user,
+    lines: Sequence[tuple[OrderLine, int, str]] = (),
+) -> OrderGrantedRefund:
     """Record that staff decided to give money back (Saleor: orderGrantRefundCreate). The
-    money moves when the refund is sent through the payment gateway (`orderRefund`)."""
-    value = parse_amount(amount)
+    money moves when the refund is sent through the payment gateway (`orderRefund`).
+
+    `lines` names the order lines given back (Saleor: OrderGrantedRefundLine: line, quantity,
+    reason); without an amount the refund is the lines' paid amount. Ledgers that follow
+    lines (the poverty zone's benefit ledger) write their reversing entries here, in the
+    same transaction."""
     reason = clean_text(reason, field="reason", limit=REASON_MAX_LENGTH)
     locked = _lock(order)
+    cleaned = _clean_refund_lines(locked, lines)
+    lines_total = sum((row[3] for row in cleaned), Decimal(0))
+    if amount is None:
+        if not cleaned:
+            raise ValidationError(
+                {
+                    "amount": ValidationError(
+                        _("请填写退款金额或退款商品。"), code=OrderErrorCode.REQUIRED
+                    )
+                }
+            )
+        value = lines_total
+    else:
+        value = parse_amount(amount)
+        if value < lines_total:
+            raise ValidationError(
+                {
+                    "amount": ValidationError(
+                        _("退款金额不能少于所退商品的金额 %(lines)s。") % {"lines": lines_total},
+                        code=OrderErrorCode.INVALID,
+                    )
+                }
+            )
     available = refundable_amount(locked)
     if value > available:
         raise ValidationError(
@@ -384,14 +471,42 @@ def grant_refund(order: Order, amount, reason: str = "", *, user) -> OrderGrante
         reason=reason,
         user=user if getattr(user, "is_authenticated", False) else None,
     )
+    from backend.order.models import OrderGrantedRefundLine
+
+    OrderGrantedRefundLine.objects.bulk_create(
+        OrderGrantedRefundLine(
+            granted_refund=granted,
+            order_line=line,
+            quantity=quantity,
+            reason=line_reason,
+            amount_value=line_amount,
+        )
+        for line, quantity, line_reason, line_amount in cleaned
+    )
     add_event(locked, OrderEvents.REFUND_GRANTED, user=user, amount=str(value), reason=reason)
     audit.record(
         actor=user,
         action="order.refund_granted",
         instance=locked,
         before={"granted_available": str(available)},
-        after={"granted_amount": str(value), "granted_available": str(available - value)},
+        after={
+            "granted_amount": str(value),
+            "granted_available": str(available - value),
+            "lines": [
+                {"line": str(line.pk), "quantity": quantity, "amount": str(line_amount)}
+                for line, quantity, _reason, line_amount in cleaned
+            ],
+        },
     )
+    if cleaned:
+        _reverse_poverty_benefit(granted)
     locked.save(update_fields=["updated_at"])
     _copy_state(order, locked)
     return granted
+
+
+def _reverse_poverty_benefit(granted: OrderGrantedRefund) -> None:
+    # The poverty zone's benefit ledger reverses the refunded units (issue #12).
+    from backend.poverty.ledger import record_refund
+
+    record_refund(granted)

@@ -1,0 +1,19 @@
+"""Codes of the errors poverty services raise; the GraphQL PovertyErrorCode is built from it."""
+
+from django.db import models
+
+
+class PovertyErrorCode(models.TextChoices):
+    GRAPHQL_ERROR = "GRAPHQL_ERROR"
+    INVALID = "INVALID"
+    NOT_FOUND = "NOT_FOUND"
+    REQUIRED = "REQUIRED"
+    UNIQUE = "UNIQUE"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    NOT_VENDOR_STAFF = "NOT_VENDOR_STAFF"
+    INVALID_STATUS = "INVALID_STATUS"
+    INVALID_PERIOD = "INVALID_PERIOD"
+    INVALID_MECHANISM = "INVALID_MECHANISM"
+    NOT_WEAK_VILLAGE = "NOT_WEAK_VILLAGE"
+    CERTIFICATION_EXISTS = "CERTIFICATION_EXISTS"
+    INVALID_FILE = "INVALID_FILE"
