@@ -40,6 +40,7 @@ from backend.order.events import add_event
 from backend.order.models import Order, OrderEvents, OrderLine, OrderStatus
 from backend.payment.models import Gateway
 from backend.payment.services import attach_checkout_transactions, checkout_payment_coverage
+from backend.tourism.booking import reserve_tourism_capacity
 
 
 def _error(message: str, code: str, field: str | None = None) -> ValidationError:
@@ -158,11 +159,16 @@ def _create_order(
                 tax_rate=line_info.tax_rate,
                 weight_grams=line_info.weight_grams,
                 sort_order=index,
+                visit_date=line_info.line.visit_date,
+                visit_slot=line_info.line.visit_slot,
+                visitor_names=line_info.line.visitor_names,
             )
         )
     created = OrderLine.objects.bulk_create(lines)
     for order_line, line_info in zip(created, info.lines, strict=True):
         order_line.variant = line_info.variant
+    # Tourism vouchers: booking rules checked again and dated capacity taken under row locks.
+    reserve_tourism_capacity(created, at=info.at, gateway=gateway)
     redemption.record(
         order=order, order_lines=created, pricing=pricing, locked=locked, customer=customer
     )

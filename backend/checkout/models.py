@@ -61,6 +61,11 @@ class CheckoutLine(models.Model):
     )
     quantity = models.PositiveIntegerField(_("数量"), validators=[MinValueValidator(1)])
     created_at = models.DateTimeField(default=timezone.now)
+    # Tourism vouchers (backend.tourism.booking): the visit date and slot booked, and the
+    # visitors' names where the venue requires them (one per unit).
+    visit_date = models.DateField(_("游览日期"), null=True, blank=True)
+    visit_slot = models.CharField(_("时段"), max_length=32, blank=True)
+    visitor_names = models.JSONField(_("游客姓名"), default=list, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -37,6 +37,8 @@ from backend.graphql.stationdesk.mutations import StationDeskMutations
 from backend.graphql.stationdesk.schema import StationDeskQueries
 from backend.graphql.stations.mutations import StationMutations
 from backend.graphql.stations.schema import StationQueries
+from backend.graphql.tourism.mutations import TourismMutations
+from backend.graphql.tourism.schema import TourismQueries
 from backend.graphql.vendors.mutations import VendorMutations
 from backend.graphql.vendors.schema import VendorQueries
 
@@ -59,6 +61,7 @@ class Query(
     StationDeskQueries,
     SettlementQueries,
     StationQueries,
+    TourismQueries,
     VendorQueries,
     graphene.ObjectType,
 ):
@@ -82,6 +85,7 @@ class Mutation(
     StationDeskMutations,
     SettlementMutations,
     StationMutations,
+    TourismMutations,
     VendorMutations,
     graphene.ObjectType,
 ):

@@ -162,6 +162,10 @@ class OrderLine(models.Model):
     tax_rate = models.DecimalField(max_digits=5, decimal_places=4, default=0)
     weight_grams = models.PositiveIntegerField(default=0)
     sort_order = models.IntegerField(default=0)
+    # Tourism vouchers: copied from the checkout line (backend.tourism.booking).
+    visit_date = models.DateField(_("游览日期"), null=True, blank=True)
+    visit_slot = models.CharField(_("时段"), max_length=32, blank=True)
+    visitor_names = models.JSONField(_("游客姓名"), default=list, blank=True)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -255,6 +259,7 @@ class OrderGrantedRefund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.amount_value} {self.currency}"
+
 
 class OrderGrantedRefundLine(models.Model):
     """An order line a granted refund gives back (Saleor: OrderGrantedRefundLine): which line,

@@ -53,6 +53,7 @@ def update_charge_status(order: Order, *, user=None) -> Order:
         order.save(update_fields=["pay_by"])
         queue_notification(order, "paid")
         _queue_routing(order)
+        _issue_tourism_vouchers(order)
         _record_poverty_benefit(order)
     return order
 
@@ -70,3 +71,10 @@ def _queue_routing(order: Order) -> None:
     from backend.routing.services import queue_plan
 
     queue_plan(order)
+
+
+def _issue_tourism_vouchers(order: Order) -> None:
+    # One tourism voucher per unit of the order's tourism lines (issue #13).
+    from backend.tourism.issuance import issue_vouchers
+
+    issue_vouchers(order)

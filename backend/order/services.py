@@ -89,8 +89,11 @@ def _copy_state(target: Order, source: Order) -> None:
 def release_discounts(order: Order) -> None:
     """Voucher uses and flash-sale quantity of an order that will not be paid go back."""
     from backend.discount.redemption import release
+    from backend.tourism.booking import release_order_capacity
 
     release(order)
+    # The dated places its tourism lines took go back too (issue #13).
+    release_order_capacity(order)
 
 
 def is_paid(order: Order) -> bool:

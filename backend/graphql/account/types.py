@@ -37,6 +37,11 @@ class User(DjangoObjectType):
         channel=graphene.String(description="Slug of a channel to limit the carts to."),
         description="The user's open carts, newest first; only the user sees them.",
     )
+    tourism_vouchers = graphene.List(
+        graphene.NonNull("backend.graphql.tourism.types.TourismVoucher"),
+        description="The user's tourism vouchers (tickets), newest first; only the user sees "
+        "them (empty for anyone else).",
+    )
 
     class Meta:
         model = UserModel
@@ -53,6 +58,14 @@ class User(DjangoObjectType):
             "updated_at",
             "language_code",
         )
+
+    @staticmethod
+    def resolve_tourism_vouchers(root: UserModel, info):
+        from backend.tourism.selectors import vouchers_of
+
+        if info.context.user.pk != root.pk:
+            return []
+        return list(vouchers_of(root))
 
     @staticmethod
     def resolve_user_permissions(root: UserModel, info):

@@ -406,6 +406,17 @@ class Product(DjangoObjectType):
     is_brand_licensed = graphene.Boolean(
         required=True, description="Whether the product carries the public brand's badge now."
     )
+    tourism = graphene.Field(
+        "backend.graphql.tourism.types.TourismProductRules",
+        description="Booking rules of a tourism product (venue, dates, limits); null otherwise.",
+    )
+    availability = graphene.List(
+        graphene.NonNull("backend.graphql.tourism.types.TourismAvailability"),
+        date_from=graphene.Date(required=True),
+        date_to=graphene.Date(required=True),
+        description="Places per date (and slot) of a dated tourism product, at most 92 days; "
+        "empty for other products.",
+    )
 
     class Meta:
         model = models.Product
@@ -446,6 +457,18 @@ class Product(DjangoObjectType):
         if root.vendor_id is None:
             return None
         return load(info, loaders.VendorByIdLoader, root.vendor_id)
+
+    @staticmethod
+    def resolve_tourism(root, info):
+        from backend.tourism.selectors import rules_of
+
+        return rules_of(root)
+
+    @staticmethod
+    def resolve_availability(root, info, date_from, date_to):
+        from backend.tourism.selectors import product_availability
+
+        return product_availability(root, date_from, date_to)
 
     @staticmethod
     def resolve_brand_licence(root, info):
