@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend.catalog.models import Collection, CollectionKind
 from backend.discount.models import DiscountFunding
 
 
@@ -268,3 +269,20 @@ class LivestreamPrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}:{self.variant_id} {self.price_amount}"
+
+
+class RuleCollectionManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=CollectionKind.RULE)
+
+
+class RuleCollection(Collection):
+    """The rule-based collections, as the dashboard's merchandising section lists them (the
+    catalog's own collection pages keep managing manual collections)."""
+
+    objects = RuleCollectionManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("规则专题")
+        verbose_name_plural = _("规则专题")
