@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -271,7 +272,7 @@ class LivestreamPrice(models.Model):
         return f"{self.event_id}:{self.variant_id} {self.price_amount}"
 
 
-class RuleCollectionManager(models.Manager):
+class RuleCollectionManager(models.Manager["RuleCollection"]):
     def get_queryset(self):
         return super().get_queryset().filter(kind=CollectionKind.RULE)
 
@@ -280,7 +281,7 @@ class RuleCollection(Collection):
     """The rule-based collections, as the dashboard's merchandising section lists them (the
     catalog's own collection pages keep managing manual collections)."""
 
-    objects = RuleCollectionManager()
+    objects: ClassVar[RuleCollectionManager] = RuleCollectionManager()  # type: ignore[assignment]
 
     class Meta:
         proxy = True
