@@ -272,8 +272,12 @@ def _transition(
     reason: Any,
     reason_required: bool = True,
     check_certificates: bool = False,
+    also_by: tuple[Permission, ...] = (),
 ) -> BrandLicence:
-    _require_brand_manager(actor)
+    if not (
+        also_by and getattr(actor, "is_staff", False) and has_permissions(actor, list(also_by))
+    ):
+        _require_brand_manager(actor)
     text = _reason(reason, required=reason_required)
     locked = _locked(licence)
     now = timezone.now()
@@ -298,7 +302,9 @@ def _transition(
 
 @transaction.atomic
 def suspend_licence(*, actor, licence: BrandLicence, reason: str) -> BrandLicence:
-    """Take the badge off for now (e.g. a failed spot check); reinstate_licence undoes it."""
+    """Take the badge off for now (e.g. a failed spot check); reinstate_licence undoes it.
+    Inspectors (trace.manage_traceability) may suspend too: a failed spot check suspends the
+    licence at once (issue #14); only brand managers reinstate it."""
     return _transition(
         actor=actor,
         licence=licence,
@@ -306,6 +312,7 @@ def suspend_licence(*, actor, licence: BrandLicence, reason: str) -> BrandLicenc
         status=LicenceStatus.SUSPENDED,
         action="suspended",
         reason=reason,
+        also_by=(Permission.MANAGE_TRACEABILITY,),
     )
 
 

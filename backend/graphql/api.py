@@ -39,6 +39,8 @@ from backend.graphql.stations.mutations import StationMutations
 from backend.graphql.stations.schema import StationQueries
 from backend.graphql.tourism.mutations import TourismMutations
 from backend.graphql.tourism.schema import TourismQueries
+from backend.graphql.trace.mutations import TraceMutations
+from backend.graphql.trace.schema import TraceQueries
 from backend.graphql.vendors.mutations import VendorMutations
 from backend.graphql.vendors.schema import VendorQueries
 
@@ -62,6 +64,7 @@ class Query(
     SettlementQueries,
     StationQueries,
     TourismQueries,
+    TraceQueries,
     VendorQueries,
     graphene.ObjectType,
 ):
@@ -86,6 +89,7 @@ class Mutation(
     SettlementMutations,
     StationMutations,
     TourismMutations,
+    TraceMutations,
     VendorMutations,
     graphene.ObjectType,
 ):

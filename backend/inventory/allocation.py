@@ -13,7 +13,7 @@ first's lock and then sees its allocation.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,6 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backend.inventory.models import Allocation, Reservation, Stock
+
+# Called with the fresh allocations (inside allocate's transaction, after the stock locks) and
+# with the order whose allocations deallocate_order gave back; the trace app registers its
+# batch choice (FEFO) here from its AppConfig.ready, so inventory does not import it.
+allocation_hooks: list[Callable[[list[Allocation]], object]] = []
+deallocation_hooks: list[Callable[[Any], object]] = []
 
 
 class InsufficientStock(Exception):
@@ -129,7 +135,10 @@ def allocate(order_lines, channel_id: int, *, checkout_token=None) -> list[Alloc
         allocations.append(
             Allocation(order_line=demand.key, stock=stock, quantity_allocated=quantity)
         )
-    return Allocation.objects.bulk_create(allocations)
+    created = Allocation.objects.bulk_create(allocations)
+    for hook in allocation_hooks:
+        hook(created)
+    return created
 
 
 def deallocate_order(order) -> int:
@@ -153,6 +162,8 @@ def deallocate_order(order) -> int:
         )
         released += allocation.quantity_allocated
     Allocation.objects.filter(pk__in=[a.pk for a in allocations]).delete()
+    for hook in deallocation_hooks:
+        hook(order)
     return released
 
 

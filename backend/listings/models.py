@@ -23,6 +23,9 @@ class ListingState(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     APPROVED = "approved", _("已通过")
     REJECTED = "rejected", _("已驳回")
+    # Taken off sale by an inspector after a failed spot check (issue #14); back on sale only
+    # through a new review.
+    SUSPENDED = "suspended", _("已暂停销售")
 
 
 class Listing(models.Model):

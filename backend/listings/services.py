@@ -64,6 +64,7 @@ from backend.catalog.models import (
 )
 from backend.channel.models import Channel
 from backend.core import audit
+from backend.core.permissions import Permission, has_permissions
 from backend.inventory.models import Stock, Warehouse
 from backend.listings.error_codes import ListingErrorCode as Code
 from backend.listings.models import (
@@ -209,6 +210,9 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     # Only with a pending revision; without one there is nothing to submit.
     (ListingState.APPROVED, SUBMIT): ListingState.SUBMITTED,
     (ListingState.APPROVED, EDIT): ListingState.APPROVED,
+    # Suspended after a failed spot check: fixed and reviewed again before it sells again.
+    (ListingState.SUSPENDED, EDIT): ListingState.SUSPENDED,
+    (ListingState.SUSPENDED, SUBMIT): ListingState.SUBMITTED,
 }
 
 
@@ -1062,6 +1066,53 @@ def approve_listing(*, actor, product: Product, checklist: dict[str, Any] | None
         action="listing.revision_approved" if revision else "listing.approved",
     )
     _notify(product, decision)
+    return listing
+
+
+@transaction.atomic
+def suspend_listing(*, actor, product: Product, reason: str) -> Listing:
+    """Take a product off sale at once (a failed quality spot check, issue #14): the listing
+    is suspended and unpublished in every channel; the vendor resubmits it for review after
+    fixing the cause. Only inspectors (trace.manage_traceability) and reviewers may do this;
+    the caller tells the vendor."""
+    if not (
+        getattr(actor, "is_staff", False)
+        and (
+            scoping.can_manage_vendors(actor)
+            or has_permissions(actor, [Permission.MANAGE_TRACEABILITY])
+        )
+    ):
+        raise _error(None, _("只有审核或质量监管人员可以暂停销售。"), Code.PERMISSION_DENIED)
+    reason = _text(reason, "reason")
+    if not reason:
+        raise _error("reason", _("请填写暂停原因。"), Code.REASON_REQUIRED)
+    listing = _locked_listing(product)
+    before = _snapshot(listing)
+    listing.state = ListingState.SUSPENDED
+    listing.decided_at = timezone.now()
+    listing.decided_by = actor
+    listing.save(update_fields=["state", "decided_at", "decided_by", "updated_at"])
+    for row in ProductChannelListing.objects.select_for_update().filter(product=product):
+        row_before = {"is_published": row.is_published}
+        row.is_published = False
+        row.visible_in_listings = False
+        row.available_for_purchase_at = None
+        row.save(update_fields=["is_published", "visible_in_listings", "available_for_purchase_at"])
+        audit.record(
+            actor=actor,
+            action="product.channel_listing_updated",
+            instance=row,
+            before=row_before,
+            after={"is_published": False},
+        )
+    bump_catalog_version()
+    audit.record(
+        actor=actor,
+        action="listing.suspended",
+        instance=listing,
+        before=before,
+        after={**_snapshot(listing), "reason": reason},
+    )
     return listing
 
 

@@ -53,6 +53,7 @@ from backend.stationdesk.models import (
 )
 from backend.stationdesk.qr import parse_payload
 from backend.stations.models import Station, StationCapability, StationLevel, StationOperator
+from backend.trace import scans as trace_scans
 
 FIRST_MILE_PREFIX = "F"
 # The brute-force window of the pickup code (issue #4: "e.g. 5 tries per parcel per hour").
@@ -154,7 +155,7 @@ def _current_leg(legs: list[ShipmentLeg]) -> ShipmentLeg | None:
 
 
 def _event(shipment, station, user, action, now, note="") -> TrackingEvent:
-    return TrackingEvent.objects.create(
+    event = TrackingEvent.objects.create(
         shipment=shipment,
         station=station,
         actor=user if getattr(user, "is_authenticated", False) else None,
@@ -162,6 +163,8 @@ def _event(shipment, station, user, action, now, note="") -> TrackingEvent:
         at=now,
         note=note,
     )
+    trace_scans.parcel_scanned(event)  # the batches in the parcel record the scan (#14)
+    return event
 
 
 def _audit(user, action: str, shipment: Shipment, before: dict, after: dict) -> None:

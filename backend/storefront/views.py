@@ -53,6 +53,7 @@ from backend.storefront.filters import (
 from backend.storefront.page_cache import cache_anonymous_page
 from backend.storefront.pages import load_page, page_links
 from backend.storefront.security import with_csp
+from backend.trace.selectors import batch_on_sale
 
 PAGE_SIZE = 24
 HOME_PRODUCTS = 8
@@ -370,6 +371,8 @@ def product(request, slug: str):
         json_ld=_product_json_ld(request, page),
         # Outside the cached page object: the badge goes at the exact instant of expiry.
         brand_licence=licence_window_of(product.pk),
+        # The trace page of the batch on sale now (issue #14), linked under the badges.
+        trace_batch=batch_on_sale(product),
     )
     return render(request, "storefront/product.html", context)
 
