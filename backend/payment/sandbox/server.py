@@ -57,6 +57,13 @@ class PaymentSandbox:
 
     # --- lifecycle ----------------------------------------------------------------------
 
+    def reset(self) -> None:
+        """Forget every trade, refund and notification (tests share one server)."""
+        self.alipay = AlipayStandIn(self.keys, base_url=self.url)
+        self.wechatpay = WeChatPayStandIn(self.keys, base_url=self.url)
+        self.requests.clear()
+        self.bill_tokens.clear()
+
     def start(self, port: int = 0) -> PaymentSandbox:
         sandbox = self
 

@@ -427,7 +427,7 @@ class WeChatPayStandIn:
             "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额"
         )
         lines.append(f"`{len(rows)},`0.00,`0.00,`0.00,`0.00,`0.00,`0.00")
-        return gzip.compress(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+        return gzip.compress(("\r\n".join(lines) + "\r\n").encode("utf-8"), mtime=0)
 
     def bill_descriptor(self, day: str, token: str) -> dict[str, Any]:
         content = self.trade_bill(day)

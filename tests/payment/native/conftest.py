@@ -40,6 +40,7 @@ def sandbox(settings, sandbox_server):
     settings.WECHATPAY_API_BASE = sandbox_server.wechatpay_api_base
     settings.PAYMENT_NOTIFY_BASE_URL = "http://testserver"
     sandbox_server.auto_notify = False
+    sandbox_server.reset()
     return sandbox_server
 
 
