@@ -48,6 +48,7 @@ from backend.payment.services import (
 )
 from backend.stations.models import Station
 from backend.stations.opening_hours import DAYS
+from backend.storefront import native_pay
 from backend.storefront.cart import SESSION_KEY, session_checkout
 from backend.storefront.forms import (
     AddressForm,
@@ -65,7 +66,13 @@ GATEWAY_SESSION_KEY = "storefront_checkout_gateway"
 # Gateways the server-rendered pages can take to the end without third-party script. Stripe
 # joins them for Alipay, which is confirmed on the server and finished on Alipay's own page
 # (`checkout_pay_return`); cards and WeChat Pay need Stripe.js and stay with the apps.
-WEB_GATEWAYS = (Gateway.DUMMY.value, Gateway.PAY_AT_STATION.value)
+WEB_GATEWAYS = (
+    Gateway.DUMMY.value,
+    Gateway.PAY_AT_STATION.value,
+    # Native Alipay and WeChat Pay need no script (backend/storefront/native_pay.py).
+    Gateway.ALIPAY.value,
+    Gateway.WECHATPAY.value,
+)
 WEB_STRIPE_METHOD = "alipay"
 # Kept in the session while the shopper is away approving the payment.
 NOTE_SESSION_KEY = "storefront_checkout_note"
@@ -413,6 +420,8 @@ def _pay(request, checkout: Checkout, gateway: str) -> str:
         return ""
     if gateway != Gateway.PAY_AT_STATION and coverage.charged + coverage.authorized >= total:
         return ""
+    if gateway in native_pay.NATIVE_GATEWAYS:
+        return native_pay.start_native_payment(request, checkout, gateway)
     data: dict = {}
     if gateway == Gateway.STRIPE:
         data = {
@@ -474,6 +483,10 @@ def checkout_place(request):
         approve_at = _pay(request, checkout, gateway)
     except ValidationError as error:
         return _back_to_step(request, error)
+    if approve_at.startswith("/"):
+        # Alipay / WeChat Pay: the waiting page takes the shopper on and places the order.
+        request.session[NOTE_SESSION_KEY] = note
+        return redirect(approve_at)
     if approve_at:
         # Off to Alipay; the order is placed when the shopper comes back paid.
         request.session[NOTE_SESSION_KEY] = note

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from backend.storefront import account_views, checkout_views, order_views
+from backend.storefront import account_views, checkout_views, native_pay, order_views
 
 urlpatterns = [
     path("checkout/", checkout_views.checkout_start, name="checkout"),
@@ -15,6 +15,9 @@ urlpatterns = [
     path("checkout/place/", checkout_views.checkout_place, name="checkout-place"),
     path("checkout/pay/approve/", checkout_views.checkout_pay_approve, name="checkout-pay-approve"),
     path("checkout/pay/return/", checkout_views.checkout_pay_return, name="checkout-pay-return"),
+    # Native Alipay / WeChat Pay (issue #16): wait for the payment, then place the order.
+    path("checkout/pay/wait/", native_pay.checkout_pay_wait, name="checkout-pay-wait"),
+    path("checkout/pay/status/", native_pay.checkout_pay_status, name="checkout-pay-status"),
     path("orders/<uuid:order_id>/", order_views.order_detail, name="order"),
     path("account/signup/", account_views.signup, name="signup"),
     path("account/login/", account_views.login_view, name="login"),
