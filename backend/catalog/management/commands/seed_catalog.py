@@ -20,6 +20,7 @@ from backend.catalog.seed import (
 from backend.catalog.seed.loader import seed_dir
 from backend.discount.seed import seed_discounts
 from backend.listings.seed import seed_listings
+from backend.merchandising.seed import seed_merchandising
 
 
 class Command(BaseCommand):
@@ -85,6 +86,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         discounts = seed_discounts(path=path)
         self._write_report(discounts, title=_("促销与优惠券"), seconds=time.monotonic() - started)
+        # Home sections, rule collections, the running campaign and a scheduled livestream
+        # (catalog_seed/merchandising.yaml, backend/merchandising/seed.py).
+        started = time.monotonic()
+        merchandising = seed_merchandising(path=path)
+        self._write_report(
+            merchandising, title=_("首页运营与活动"), seconds=time.monotonic() - started
+        )
 
     def _write_report(self, report: SeedReport, *, title: str, seconds: float) -> None:
         self.stdout.write(f"{title}（{seconds:.2f}s）")
