@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "backend.poverty.tasks.expire_poverty_certifications_task",
         "schedule": 300.0,
     },
+    # Tourism vouchers (issue #13): unused vouchers past their window lapse, or are refunded
+    # in full where the product's expiry policy says so (backend/tourism/tasks.py).
+    "expire-tourism-vouchers": {
+        "task": "backend.tourism.tasks.expire_vouchers",
+        "schedule": 900.0,
+    },
 }
 
 # Poverty-alleviation zone (issue #12). The plan's target: zone sales above 1,000,000 CNY a

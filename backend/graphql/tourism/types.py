@@ -46,6 +46,10 @@ class Venue(DjangoObjectType):
         return m.Venue.objects.filter(pk=id, is_active=True).first()
 
     @staticmethod
+    def resolve_kind(root, info):
+        return str(root.kind)
+
+    @staticmethod
     def resolve_products(root: m.Venue, info):
         return [rules.product for rules in root.products.select_related("product")]
 
@@ -72,6 +76,14 @@ class TourismProductRules(graphene.ObjectType):
     requires_visitor_names = graphene.Boolean(required=True)
     free_cancel_hours = graphene.Int(required=True)
     cancel_fee_rate = graphene.Decimal(required=True)
+
+    @staticmethod
+    def resolve_booking_mode(root, info):
+        return str(root.booking_mode)
+
+    @staticmethod
+    def resolve_same_day_cutoff(root, info):
+        return root.same_day_cutoff
 
 
 class TourismRedemption(DjangoObjectType):
@@ -137,6 +149,10 @@ class TourismVoucher(DjangoObjectType):
         from backend.graphql.tourism.schema import visible_vouchers
 
         return visible_vouchers(info.context.user).filter(pk=id).first()
+
+    @staticmethod
+    def resolve_status(root, info):
+        return str(root.status)
 
     @staticmethod
     def resolve_display_code(root, info):
