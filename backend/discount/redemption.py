@@ -159,9 +159,69 @@ def _line_discount_rows(line: LinePricing, order_line, by_discount) -> list[Orde
     return rows
 
 
-def record(*, order, order_lines, pricing: CheckoutPricing, locked: Locked, customer: str) -> None:
+def gift_line(order, pricing: CheckoutPricing, *, checkout_token=None):
+    """The free line of a gift order promotion (满赠): price 0 with the gift's list price kept,
+    stock allocated, if the gift is still listed and in stock; otherwise None (no gift)."""
+    promotion = pricing.order_promotion
+    if promotion is None or promotion.gift_variant_id is None:
+        return None
+    from backend.catalog.models import ProductVariant
+    from backend.inventory.allocation import InsufficientStock, allocate
+    from backend.order.models import OrderLine
+
+    variant = (
+        ProductVariant.objects.select_related("product__product_type", "product__vendor")
+        .filter(pk=promotion.gift_variant_id)
+        .first()
+    )
+    listing = (
+        variant.channel_listings.filter(channel_id=order.channel_id).first() if variant else None
+    )
+    if variant is None or listing is None or listing.price_amount is None:
+        return None
+    product = variant.product
+    zero = listing.price_amount * 0
+    line = OrderLine(
+        order=order,
+        variant=variant,
+        vendor=product.vendor,
+        product_name=product.name,
+        variant_name=variant.name,
+        product_sku=variant.sku,
+        vendor_name=product.vendor.name if product.vendor else "",
+        is_shipping_required=product.product_type.is_shipping_required,
+        quantity=1,
+        currency=order.currency,
+        unit_price_net_amount=zero,
+        unit_price_gross_amount=zero,
+        total_price_net_amount=zero,
+        total_price_gross_amount=zero,
+        undiscounted_unit_price_gross_amount=listing.price_amount,
+        tax_rate=product.product_type.tax_rate,
+        weight_grams=variant.weight_grams or product.weight_grams or 0,
+        sort_order=order.lines.count(),
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a gift out of stock leaves no half line
+            line.save()
+            allocate([line], order.channel_id, checkout_token=checkout_token)
+    except InsufficientStock:
+        return None
+    return line
+
+
+def record(
+    *,
+    order,
+    order_lines,
+    pricing: CheckoutPricing,
+    locked: Locked,
+    customer: str,
+    checkout_token=None,
+) -> None:
     """Write the order's discounts and use up the locked counters (inside the completion
-    transaction, after `lock_and_check`)."""
+    transaction, after `lock_and_check`); add the gift line of a 满赠 promotion."""
+    gift = gift_line(order, pricing, checkout_token=checkout_token)
     order_discounts: list[OrderDiscount] = []
     by_discount: dict[int, OrderDiscount] = {}
     for level in (pricing.order_promotion, pricing.voucher):
@@ -182,6 +242,14 @@ def record(*, order, order_lines, pricing: CheckoutPricing, locked: Locked, cust
             funded_by=d.funded_by,
             reason=_("运费优惠") if level.on_shipping else "",
         )
+        if level.gift_variant_id is not None:
+            # 满赠: the gift line is free; its list price is that line's own discount (like a
+            # catalogue discount), so this order discount takes nothing off the total.
+            row.reason = (
+                _("赠品：%(name)s") % {"name": gift.product_name}
+                if gift is not None
+                else _("赠品已送完，未赠送")
+            )
         order_discounts.append(row)
         by_discount[id(d)] = row
     OrderDiscount.objects.bulk_create(order_discounts)
@@ -191,6 +259,20 @@ def record(*, order, order_lines, pricing: CheckoutPricing, locked: Locked, cust
         priced = by_key.get(order_line.variant_id)
         if priced is not None:
             line_rows.extend(_line_discount_rows(priced, order_line, by_discount))
+    if gift is not None and pricing.order_promotion is not None:
+        d = pricing.order_promotion.discount
+        line_rows.append(
+            OrderLineDiscount(
+                line=gift,
+                order_discount=None,
+                type=d.type,
+                name=d.name,
+                promotion_id=d.promotion_id,
+                amount=gift.undiscounted_unit_price_gross_amount,
+                currency=gift.currency,
+                funded_by=d.funded_by,
+            )
+        )
     OrderLineDiscount.objects.bulk_create(line_rows)
 
     if locked.voucher is not None and locked.code is not None:

@@ -286,3 +286,30 @@ def test_closing_an_unpaid_order_gives_back_the_voucher_use_and_flash_quantity(
     assert not VoucherCustomer.objects.filter(voucher=v).exists()
     assert SpecialPrice.objects.get(pk=sale.pk).quantity_sold == 0
     assert not SpecialPricePurchase.objects.filter(order=order).exists()
+
+
+def test_a_gift_promotion_adds_a_free_line_that_keeps_its_list_price(channel, rice, grapes):
+    promotion(
+        channel,
+        type=PromotionType.ORDER,
+        reward_type="gift",
+        gift_variant=grapes,
+        min_subtotal=D("50.00"),
+        funded_by=DiscountFunding.BRAND,
+        name="满50送葡萄",
+    )
+    checkout = cart(channel, [(rice, 2)])
+    pricing = load_checkout_info(checkout).pricing()
+    assert pricing.order_promotion is not None
+    assert pricing.order_promotion.gift_variant_id == grapes.pk
+    assert pricing.total.gross.amount == D("79.80")  # the gift costs the shopper nothing
+
+    order = pay_and_complete(checkout)
+
+    gift = order.lines.get(variant=grapes)
+    assert (gift.quantity, gift.total_price_gross_amount) == (1, D("0.00"))
+    assert gift.undiscounted_unit_price_gross_amount == D("25.00")
+    (line_discount,) = gift.discounts.all()
+    assert (line_discount.amount, line_discount.funded_by) == (D("25.00"), "brand")
+    assert order.total_gross_amount == D("79.80")
+    assert order.discounts.get().amount == D("0.00")
