@@ -14,10 +14,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backend.catalog.models import Collection, CollectionKind
+from backend.catalog.models import (
+    Collection,
+    CollectionKind,
+    ProductVariant,
+    ProductVariantChannelListing,
+)
 from backend.core import audit
 from backend.core.permissions import Permission, has_permissions
 from backend.core.services import apply_fields, delete_instance, full_save, unique_slug
+from backend.discount.pricing import recalculate_discounted_prices
 from backend.merchandising.collections import (
     RefreshResult,
     refresh_rule_collection,
@@ -316,8 +322,32 @@ def sync_live_special_prices(event: LivestreamEvent) -> None:
 
     key = event.source_key
     live_prices = list(event.prices.select_related("variant__product"))
+    variant_ids = sorted(price.variant_id for price in live_prices)
+    # The variants' rows are the lock: two events (or an event and a flash sale) saved at once
+    # for the same variant cannot both pass the overlap check below.
+    list(ProductVariant.objects.select_for_update().filter(pk__in=variant_ids).order_by("pk"))
     existing = {sp.variant_id: sp for sp in SpecialPrice.objects.filter(source_key=key)}
-    variant_ids = [price.variant_id for price in live_prices]
+    list_prices = dict(
+        ProductVariantChannelListing.objects.filter(
+            channel_id=event.channel_id, variant_id__in=variant_ids
+        ).values_list("variant_id", "price_amount")
+    )
+    for price in live_prices:
+        regular = list_prices.get(price.variant_id)
+        if regular is None:
+            raise _error(
+                "prices",
+                _("“%(variant)s”在该渠道没有上架，不能设置直播价。")
+                % {"variant": str(price.variant)},
+                Code.INVALID_PRICE,
+            )
+        if price.price_amount >= regular:
+            raise _error(
+                "prices",
+                _("“%(variant)s”的直播价必须低于原价 ¥%(price)s。")
+                % {"variant": str(price.variant), "price": regular},
+                Code.INVALID_PRICE,
+            )
     clash = (
         SpecialPrice.objects.filter(
             channel_id=event.channel_id,
@@ -359,6 +389,9 @@ def sync_live_special_prices(event: LivestreamEvent) -> None:
             for name, value in fields.items():
                 setattr(special, name, value)
             special.save()
+    # The listing prices kept for sorting and filtering follow (shown prices are computed live).
+    channel_id = event.channel_id
+    transaction.on_commit(lambda: recalculate_discounted_prices([channel_id]))
 
 
 @transaction.atomic

@@ -128,7 +128,14 @@ def test_bad_events_get_typed_errors_and_write_nothing(shop, rice, fields, field
 
 
 @pytest.mark.parametrize(
-    ("price", "code"), [("0", "INVALID_PRICE"), ("-1", "INVALID_PRICE"), ("9.999", "INVALID_PRICE")]
+    ("price", "code"),
+    [
+        ("0", "INVALID_PRICE"),
+        ("-1", "INVALID_PRICE"),
+        ("9.999", "INVALID_PRICE"),
+        ("12.80", "INVALID_PRICE"),  # not below the list price
+        ("99.00", "INVALID_PRICE"),
+    ],
 )
 def test_bad_live_prices_are_refused(shop, rice, price, code):
     with pytest.raises(ValidationError) as raised:

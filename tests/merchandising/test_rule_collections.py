@@ -169,3 +169,14 @@ def test_the_beat_task_refreshes_every_rule_collection(catalogue):
     catalogue.add_product("新证书紫菜", slug="laver-2", certifications=("geographical-indication",))
     assert refresh_rule_collections_task() == {collection.slug: 1}
     assert "laver-2" in members(collection)
+
+
+def test_a_product_change_queues_a_refresh_after_commit(
+    catalogue, django_capture_on_commit_callbacks
+):
+    cache.delete(rules.REFRESH_LOCK_KEY)
+    product = catalogue.products["flour"]
+    with django_capture_on_commit_callbacks(execute=True):
+        product.name = "东王集精制面粉"
+        product.save()
+    assert cache.get(rules.REFRESH_LOCK_KEY) == 1
