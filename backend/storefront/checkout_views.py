@@ -50,6 +50,7 @@ from backend.stations.models import Station
 from backend.stations.opening_hours import DAYS
 from backend.storefront import native_pay
 from backend.storefront.cart import SESSION_KEY, session_checkout
+from backend.storefront.discounts import cart_discounts, discount_context
 from backend.storefront.forms import (
     AddressForm,
     ContactForm,
@@ -189,7 +190,8 @@ def _render(request, step: str, state: StepState, **context) -> HttpResponse:
         subtotal=state.info.subtotal(),
         shipping=state.info.shipping_price(),
         total=state.info.total(),
-        **context,
+        # The review passes its own (with the voucher box); other steps show the rows only.
+        **{**discount_context(state.info), **context},
     )
     return render(request, f"storefront/checkout/{step}.html", page)
 
@@ -383,6 +385,7 @@ def _render_review(request, state: StepState, form: PlaceOrderForm) -> HttpRespo
         form=form,
         gateway_name=names.get(gateway or "", ""),
         **_review_context(state),
+        **cart_discounts(request, state.info),
     )
 
 

@@ -24,6 +24,7 @@ from backend.routing import pickup_codes
 from backend.routing.models import Shipment, ShipmentLeg, ShipmentStatus, TrackingEvent
 from backend.routing.selectors import pickup_code_for
 from backend.stationdesk.qr import svg_for
+from backend.storefront.discounts import order_discount_rows
 from backend.storefront.security import with_csp
 from backend.storefront.views import _base_context
 
@@ -108,6 +109,9 @@ def order_detail(request, order_id):
         lines=list(order.lines.order_by("sort_order", "pk")),
         parcels=parcels_of(order, request.user),
         is_guest_order=order.user_id is None,
+        discount_rows=order_discount_rows(order),
+        undiscounted_subtotal=order.undiscounted_total_gross_amount
+        - order.shipping_price_gross_amount,
     )
     response = render(request, "storefront/orders/detail.html", context)
     # The URL is a capability for a guest order: keep it out of other sites' logs.

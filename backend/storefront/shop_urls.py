@@ -3,9 +3,18 @@
 
 from django.urls import path
 
-from backend.storefront import account_views, checkout_views, native_pay, order_views
+from backend.storefront import (
+    account_views,
+    checkout_views,
+    discount_views,
+    native_pay,
+    order_views,
+)
 
 urlpatterns = [
+    path("cart/voucher/", discount_views.voucher_apply, name="voucher-apply"),
+    path("cart/voucher/remove/", discount_views.voucher_remove, name="voucher-remove"),
+    path("flash-sale/", discount_views.flash_sales, name="flash-sales"),
     path("checkout/", checkout_views.checkout_start, name="checkout"),
     path("checkout/contact/", checkout_views.checkout_contact, name="checkout-contact"),
     path("checkout/address/", checkout_views.checkout_address, name="checkout-address"),

@@ -44,6 +44,7 @@ from backend.storefront.cart import (
     session_checkout,
     set_line_quantity,
 )
+from backend.storefront.discounts import cart_discounts
 from backend.storefront.filters import (
     apply_listing_query,
     facet_values,
@@ -371,10 +372,32 @@ def product(request, slug: str):
         json_ld=_product_json_ld(request, page),
         # Outside the cached page object: the badge goes at the exact instant of expiry.
         brand_licence=licence_window_of(product.pk),
+        **_poverty_context(product.pk),
         # The trace page of the batch on sale now (issue #14), linked under the badges.
         trace_batch=batch_on_sale(product),
     )
     return render(request, "storefront/product.html", context)
+
+
+def _poverty_context(product_id: int) -> dict:
+    """The zone badge and its mechanism in plain words (backend/poverty), outside the cached
+    page object like the brand badge, so it goes at the exact instant of expiry or revocation."""
+    from backend.poverty.models import Certification
+    from backend.poverty.plain_words import mechanism_in_plain_words
+    from backend.poverty.selectors import certification_window_of
+
+    window = certification_window_of(product_id)
+    if window is None:
+        return {"poverty_certification": None}
+    certification = (
+        Certification.objects.select_related("village").filter(pk=window.certification_id).first()
+    )
+    if certification is None:
+        return {"poverty_certification": None}
+    return {
+        "poverty_certification": window,
+        "poverty_mechanism": mechanism_in_plain_words(certification),
+    }
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -439,6 +462,7 @@ def cart(request):
         lines=lines,
         subtotal=subtotal,
         total=total,
+        **cart_discounts(request, info if checkout is not None else None),
     )
     return render(request, "storefront/cart.html", context)
 

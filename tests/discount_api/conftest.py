@@ -21,6 +21,8 @@ from tests.factories import (
     VendorFactory,
     list_product,
 )
+from tests.seed.conftest import seed_copy  # noqa: F401  (the seed test's editable copy)
+from tests.storefront_checkout.conftest import county, sms  # noqa: F401  (the web shop)
 
 
 def gid(type_name: str, pk) -> str:
