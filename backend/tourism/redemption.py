@@ -132,6 +132,21 @@ def _check_usable(voucher: TourismVoucher, now: dt.datetime) -> None:
         )
 
 
+def lookup(*, user, venue: Venue, code: str) -> TourismVoucher:
+    """What a scanned or typed code is for, before redeeming; a refusal is logged and counts
+    towards the throttle like a failed redemption (looking codes up is guessing them too)."""
+    if _throttled(user, timezone.now()):
+        _log(user, venue, code, TourismErrorCode.TOO_MANY_ATTEMPTS)
+        raise RedemptionError(
+            "code", _("失败次数过多，请 10 分钟后再试。"), TourismErrorCode.TOO_MANY_ATTEMPTS
+        )
+    try:
+        return find_for_venue(venue, code)
+    except RedemptionError as error:
+        _log(user, venue, codes.normalize(code), error.code_value)
+        raise
+
+
 def redeem(*, user, venue: Venue, code: str, idempotency_key: str = "") -> Redeemed:
     """Use one of the voucher's uses. Raises RedemptionError (logged) on refusal."""
     key = (idempotency_key or "").strip()[:64]
