@@ -89,3 +89,16 @@ def test_a_rerun_changes_nothing(seeded):
 
 
 assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_seeded_pages_show_the_banner_the_running_campaign_and_the_livestream(seeded, client):
+    home = client.get("/").content.decode()
+    assert "年货节 · 灌云好物过大年" in home and 'href="/campaigns/nianhuo/"' in home
+    assert "地理标志产品" in home and "东王集大米" in home
+    campaign = client.get("/campaigns/nianhuo/").content.decode()
+    assert "活动截止" in campaign and "满99减10" in campaign and "东王集大米" in campaign
+    live = client.get("/live/").content.decode()
+    assert "燕尾港海鲜直播专场" in live and "预告" in live
+    event = LivestreamEvent.objects.get()
+    page = client.get(f"/live/{event.pk}/").content.decode()
+    assert "直播价 ¥79.00" in page and "直播外 ¥89.00" in page
