@@ -14,6 +14,7 @@ from graphql_relay import to_global_id
 from backend.account.jwt import create_access_token
 from backend.core.permissions import Permission
 from backend.vendors.models import VendorRole, VendorStaff
+from tests.browser.conftest import browser, screenshots, seeded  # noqa: F401  (Chromium)
 from tests.conftest import GraphQLClient
 from tests.factories import (
     ProductFactory,
