@@ -5,6 +5,7 @@ application's back, with raw SQL)."""
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -50,7 +51,7 @@ def test_an_intact_chain_links_every_event_to_the_one_before(batch):
     events = list(TraceEvent.objects.filter(batch=batch).order_by("sequence"))
     assert [e.biz_step for e in events] == ["planting", "harvesting", "packing", "storing"]
     assert events[0].previous_hash == GENESIS
-    assert all(b.previous_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.previous_hash == a.hash for a, b in itertools.pairwise(events))
     assert batch.head_hash == events[-1].hash and batch.events_count == 4
     ok, output = verify()
     assert ok and "intact" in output
