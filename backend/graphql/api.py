@@ -29,6 +29,8 @@ from backend.graphql.merchandising.schema import MerchandisingQueries
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
+from backend.graphql.poverty.mutations import PovertyMutations
+from backend.graphql.poverty.schema import PovertyQueries
 from backend.graphql.routing.figures import RoutingFigureQueries
 from backend.graphql.routing.schema import RoutingQueries
 from backend.graphql.settlement.mutations import SettlementMutations
@@ -58,6 +60,7 @@ class Query(
     ListingQueries,
     MerchandisingQueries,
     OrderQueries,
+    PovertyQueries,
     RoutingQueries,
     RoutingFigureQueries,
     StationDeskQueries,
@@ -85,6 +88,7 @@ class Mutation(
     MerchandisingMutations,
     OrderMutations,
     PaymentMutations,
+    PovertyMutations,
     StationDeskMutations,
     SettlementMutations,
     StationMutations,

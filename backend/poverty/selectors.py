@@ -162,3 +162,19 @@ def zone_stats(year: int | None = None) -> ZoneStats:
         villages=villages.count(),
         benefit=benefit or ZERO,
     )
+
+
+def visible_certifications(user) -> QuerySet[Certification]:
+    """Every certification for county zone staff and brand managers, the vendor's own for its
+    staff; for everyone else only those in force now (the public zone)."""
+    from backend.poverty.services import can_curate_zone
+    from backend.vendors import scoping
+
+    certifications = Certification.objects.select_related("product", "vendor", "village")
+    if can_curate_zone(user):
+        return certifications
+    vendor = scoping.vendor_of(user)
+    public = in_force_filter(timezone.now())
+    if vendor is not None:
+        return certifications.filter(public | Q(vendor=vendor))
+    return certifications.filter(public)

@@ -46,6 +46,7 @@ from backend.discount.rules import catalogue_rules
 from backend.divisions.models import Town
 from backend.inventory.allocation import available_quantities
 from backend.order.models import OrderLine, OrderStatus
+from backend.poverty.selectors import CertificationWindow, certification_window_of
 
 # Attributes shown as badges on cards and product pages: where a product comes from and the
 # certifications shoppers look for (geographical indication, green food, SC licence).
@@ -101,6 +102,8 @@ class Card:
     badges: list[AttributeValue] = field(default_factory=list)
     # The public brand's licence the product carries now (backend/brand/selectors.py).
     brand_licence: LicenceWindow | None = None
+    # The poverty-alleviation certification it carries now (backend/poverty/selectors.py).
+    poverty_certification: CertificationWindow | None = None
 
     @property
     def price(self):
@@ -193,6 +196,7 @@ def cards(products, size: int = 256) -> list[Card]:
                 image=media_image(media, size, product.name) if media else None,
                 badges=[a.value for a in getattr(product, "badge_assignments", [])],
                 brand_licence=licence_window_of(product.pk, licensed_at),
+                poverty_certification=certification_window_of(product.pk, licensed_at),
             )
         )
     return result

@@ -21,6 +21,7 @@ urlpatterns = [
     path("language/", views.switch_language, name="language"),
     path("", include("backend.storefront.shop_urls")),
     path("", include("backend.storefront.merchandising_urls")),
+    path("", include("backend.storefront.poverty_views")),
     path("pages/<slug:slug>/", views.static_page, name="page"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

@@ -406,6 +406,12 @@ class Product(DjangoObjectType):
     is_brand_licensed = graphene.Boolean(
         required=True, description="Whether the product carries the public brand's badge now."
     )
+    # The poverty-alleviation zone (backend/graphql/poverty): the certification in force now.
+    poverty_certification = graphene.Field(
+        "backend.graphql.poverty.types.PovertyCertification",
+        description="The poverty-alleviation certification the product carries now (approved "
+        "and inside its validity window); null when it carries none.",
+    )
     tourism = graphene.Field(
         "backend.graphql.tourism.types.TourismProductRules",
         description="Booking rules of a tourism product (venue, dates, limits); null otherwise.",
@@ -481,6 +487,12 @@ class Product(DjangoObjectType):
         from backend.graphql.brand.dataloaders import ValidLicenceByProductLoader
 
         return load(info, ValidLicenceByProductLoader, root.pk) is not None
+
+    @staticmethod
+    def resolve_poverty_certification(root, info):
+        from backend.graphql.poverty.dataloaders import CertificationInForceByProductLoader
+
+        return load(info, CertificationInForceByProductLoader, root.pk)
 
     @staticmethod
     def resolve_collections(root, info):
