@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from backend.catalog.models import ProductVariant, ProductVariantChannelListing
+from backend.channel.models import Channel
 from backend.core import audit
 from backend.core.permissions import Permission, has_permissions
 from backend.discount.error_codes import DiscountErrorCode as Code
@@ -230,10 +231,17 @@ def _check_order_promotion_overlap(
     *, promotion_pk: int | None, priority: int, start, end, channel_ids: Iterable[int]
 ) -> None:
     """Stacking rule 5: two 满减 promotions in a channel with the same priority must not run at
-    the same time."""
+    the same time. The channel rows are locked first, so two parallel saves in one channel
+    take turns and the second sees the first."""
     channel_ids = set(channel_ids)
     if not channel_ids or start is None:
         return
+    list(
+        Channel.objects.select_for_update()
+        .filter(pk__in=sorted(channel_ids))
+        .order_by("pk")
+        .values("pk")
+    )
     others = Promotion.objects.filter(
         type=PromotionType.ORDER,
         priority=priority,
@@ -819,9 +827,17 @@ def flash_sale_snapshot(sale: SpecialPrice) -> dict[str, Any]:
     return values
 
 
+def _lock_variant(variant) -> None:
+    """Serialize special-price writes per variant (flash sales here, livestream prices in
+    merchandising lock the same row), so two parallel saves cannot both pass the overlap check."""
+    if variant is not None:
+        list(ProductVariant.objects.select_for_update().filter(pk=variant.pk).values("pk"))
+
+
 def create_flash_sale(*, actor, data: dict) -> SpecialPrice:
     require_manager(actor)
     with transaction.atomic():
+        _lock_variant(data.get("variant"))
         validate_flash_sale(data)
         sale = SpecialPrice(
             kind=SpecialPriceKind.FLASH_SALE,
@@ -850,6 +866,7 @@ def _locked_flash_sale(sale: SpecialPrice) -> SpecialPrice:
 def update_flash_sale(*, actor, sale: SpecialPrice, data: dict) -> SpecialPrice:
     require_manager(actor)
     with transaction.atomic():
+        _lock_variant(data.get("variant") or sale.variant)
         sale = _locked_flash_sale(sale)
         before = flash_sale_snapshot(sale)
         validate_flash_sale(data, instance=sale)
