@@ -131,7 +131,56 @@ def catalog(db) -> Catalog:
     )
     _add_brand_licence(channel, product, vendor)
     _add_merchandising(channel, product)
+    _add_tourism(product, vendor)
     return built
+
+
+def _add_tourism(product, vendor) -> None:
+    """A venue with its rules, capacity, a ticket type and an issued voucher with a redemption
+    and a ledger entry, for the tourism pages (backend/tourism/admin.py)."""
+    from django.utils import timezone
+
+    from backend.order.models import OrderLine
+    from backend.tourism import codes
+    from backend.tourism.models import (
+        Capacity,
+        TicketType,
+        TourismProduct,
+        TourismRedemption,
+        TourismVoucher,
+        Venue,
+        VenueLedgerEntry,
+    )
+
+    venue = Venue.objects.create(
+        name="大伊山景区", slug="dayishan", kind="scenic_area", vendor=vendor
+    )
+    rules = TourismProduct.objects.create(product=product, venue=venue, default_capacity=100)
+    Capacity.objects.create(tourism_product=rules, date=date(2026, 5, 1), capacity=100)
+    TicketType.objects.create(variant=product.variants.first(), kind="adult")
+    line = OrderLine.objects.order_by("pk").first()
+    now = timezone.now()
+    voucher = TourismVoucher.objects.create(
+        code=codes.generate(),
+        order=line.order,
+        order_line=line,
+        unit=1,
+        venue=venue,
+        tourism_product=rules,
+        product_name="大伊山景区门票",
+        valid_from=now,
+        valid_until=now + timezone.timedelta(days=1),
+        price_amount=Decimal("39.90"),
+    )
+    TourismRedemption.objects.create(voucher=voucher, venue=venue)
+    VenueLedgerEntry.objects.create(
+        venue=venue,
+        voucher=voucher,
+        kind="sale",
+        amount=Decimal("39.90"),
+        commission=Decimal("0"),
+        net=Decimal("39.90"),
+    )
 
 
 def _add_merchandising(channel: Channel, product) -> None:

@@ -21,6 +21,7 @@ from backend.catalog.seed.loader import seed_dir
 from backend.discount.seed import seed_discounts
 from backend.listings.seed import seed_listings
 from backend.merchandising.seed import seed_merchandising
+from backend.tourism.seed import seed_tourism
 
 
 class Command(BaseCommand):
@@ -81,6 +82,10 @@ class Command(BaseCommand):
         started = time.monotonic()
         brand = seed_brand(path=path)
         self._write_report(brand, title=_("区域公用品牌"), seconds=time.monotonic() - started)
+        # Venues, booking rules, dated capacity and the demo venue staff (backend/tourism/seed.py).
+        started = time.monotonic()
+        tourism = seed_tourism(path=path)
+        self._write_report(tourism, title=_("文旅票券"), seconds=time.monotonic() - started)
         # The running campaign's promotions, the YISHAN10 voucher and a flash sale
         # (catalog_seed/promotions.yaml, backend/discount/seed.py).
         started = time.monotonic()
