@@ -24,7 +24,10 @@ from backend.merchandising.models import (
     ScheduleStatus,
 )
 
-SECTION_PRODUCTS = 8
+# A featured collection shows a row or two of cards (as the home page always did); a carousel
+# scrolls sideways, so it can hold more.
+COLLECTION_SECTION_PRODUCTS = 4
+CAROUSEL_PRODUCTS = 12
 
 
 def can_preview(user) -> bool:
@@ -105,14 +108,14 @@ def section_views(
         view = SectionView(section=section)
         if section.kind == HomeSectionKind.COLLECTION and section.collection is not None:
             view.cards = storefront.collection_products(
-                section.collection, channel, SECTION_PRODUCTS
+                section.collection, channel, COLLECTION_SECTION_PRODUCTS
             )
         elif section.kind == HomeSectionKind.PRODUCT_CAROUSEL:
             products = storefront.with_card_data(
                 storefront.listed_products(channel).filter(home_section_products__section=section),
                 channel,
             ).order_by("home_section_products__sort_order", "pk")
-            view.cards = storefront.cards(products[:SECTION_PRODUCTS])
+            view.cards = storefront.cards(products[:CAROUSEL_PRODUCTS])
         views.append(view)
     return views
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from backend.merchandising import selectors
-from backend.merchandising.models import HomeSection, LivestreamEvent, ScheduleStatus
+from backend.merchandising.models import Campaign, HomeSection, LivestreamEvent, ScheduleStatus
 from backend.merchandising.promotions import describe_promotions
 from backend.storefront.security import with_csp
 from backend.storefront.views import _base_context
@@ -71,9 +71,15 @@ def campaign_list(request):
 def campaign_detail(request, slug: str):
     context = _base_context(request, canonical=reverse("storefront:campaign", args=[slug]))
     channel = context["channel"]
+    # Brand managers see a campaign before it is published (and, with ?preview_at, at
+    # another instant); such a page is personal and never cached.
+    campaigns = (
+        Campaign.objects.filter(channel=channel)
+        if selectors.can_preview(request.user)
+        else selectors.published_campaigns(channel)
+    )
     campaign = (
-        selectors.published_campaigns(channel)
-        .select_related("collection")
+        campaigns.select_related("collection")
         .prefetch_related("promotions__rules")
         .filter(slug=slug)
         .first()

@@ -124,3 +124,15 @@ def test_campaign_that_ends_before_it_starts_is_refused_and_nothing_written(shop
         )
     assert raised.value.error_dict["ends_at"][0].code == "INVALID_DATES"
     assert not Campaign.objects.exists()
+
+
+def test_managers_preview_an_unpublished_campaign_at_its_start(client, campaign, clock):
+    from tests.merchandising.conftest import make_manager
+
+    Campaign.objects.filter(pk=campaign.pk).update(is_published=False)
+    clock.set(START - timedelta(days=3))
+    client.force_login(make_manager())
+    html = client.get("/campaigns/nianhuo/", {"preview_at": "2027-01-20T00:00:00+08:00"})
+    assert "东王集大米" in html.content.decode() and "满99减10" in html.content.decode()
+    client.logout()
+    assert client.get("/campaigns/nianhuo/").status_code == 404
