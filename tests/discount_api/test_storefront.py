@@ -199,6 +199,8 @@ def test_flash_sale_badge_on_product_cards_and_page(client, county, flash_sales)
     listing = client.get("/products/").content.decode()
     card = re.search(r'<li class="card">(?:(?!</li>).)*东王集大米.*?</li>', listing, re.S)
     assert card and "badge-flash-sale" in card.group(0)
+    # Every page's footer leads to the flash-sale page.
+    assert 'href="/flash-sale/"' in listing
     page = client.get("/p/dongwangji-rice/").content.decode()
     assert "限时秒杀 · 每人限购 2 件" in page
     assert "¥9.90" in page
