@@ -87,3 +87,41 @@ def test_outsiders_may_not_read_promotions_or_vouchers(outsider, name):
 def test_brand_manager_reads_promotions_and_vouchers(manager_gql, name):
     response = manager_gql.post(f"{{ {QUERIES[name]} }}")
     assert "errors" not in response.json()
+
+
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+
+
+def test_node_hides_promotions_vouchers_and_codes_from_outsiders(
+    outsider, manager_gql, brand_manager, channel
+):
+    from django.utils import timezone
+
+    from backend.discount import management
+    from backend.discount.models import PromotionType, RewardValueType, VoucherType
+
+    now = timezone.now()
+    promotion = management.create_promotion(
+        actor=brand_manager,
+        data={"name": "秘密促销", "type": PromotionType.CATALOGUE, "start_date": now},
+    )
+    voucher = management.create_voucher(
+        actor=brand_manager,
+        data={
+            "name": "内部券",
+            "type": VoucherType.ENTIRE_ORDER,
+            "discount_value_type": RewardValueType.FIXED,
+            "discount_value": 5,
+            "start_date": now,
+            "channels": [channel],
+        },
+        codes=["SECRET5"],
+    )
+    ids = [
+        gid("Promotion", promotion.pk),
+        gid("Voucher", voucher.pk),
+        gid("VoucherCode", voucher.codes.get().pk),
+    ]
+    for global_id in ids:
+        assert outsider.query(NODE, {"id": global_id})["node"] is None
+        assert manager_gql.query(NODE, {"id": global_id})["node"] == {"id": global_id}

@@ -9,6 +9,7 @@ from graphene_django import DjangoObjectType
 
 from backend.core.money import Money as MoneyValue
 from backend.discount import models
+from backend.discount.management import can_manage_discounts
 from backend.graphql.catalog.types import _with_channel
 from backend.graphql.core.connection import CountableConnection, resolve_connection
 from backend.graphql.core.dataloaders import load
@@ -32,6 +33,17 @@ def _m2m(model, name: str):
         return load(info, loaders.m2m_loader(model, name), root.pk)
 
     return staticmethod(resolve)
+
+
+def _managers_only(model):
+    """`node(id:)` answers brand managers only (promotions and codes are not public)."""
+
+    def get_node(cls, info, id):
+        if not can_manage_discounts(info.context.user) or not str(id).isdigit():
+            return None
+        return model.objects.filter(pk=id).first()
+
+    return classmethod(get_node)
 
 
 def _list(type_path, description: str = ""):
@@ -59,6 +71,8 @@ class PromotionRule(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "name")
         description = "What a promotion discounts (its predicate) and by how much (its reward)."
+
+    get_node = _managers_only(models.PromotionRule)
 
     @staticmethod
     def resolve_promotion(root, info):
@@ -96,6 +110,8 @@ class Promotion(DjangoObjectType):
             "scheduled and funded by the platform, the brand programme or the vendor."
         )
 
+    get_node = _managers_only(models.Promotion)
+
     @staticmethod
     def resolve_rules(root, info):
         return load(info, loaders.RulesByPromotionLoader, root.pk)
@@ -111,6 +127,8 @@ class VoucherCode(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "code", "used", "is_active", "created_at")
         description = "One code of a voucher that a shopper types in the cart."
+
+    get_node = _managers_only(models.VoucherCode)
 
 
 class VoucherCodeCountableConnection(CountableConnection):
@@ -149,6 +167,8 @@ class Voucher(DjangoObjectType):
             "created_at",
         )
         description = "A discount given by typing one of its codes (优惠券)."
+
+    get_node = _managers_only(models.Voucher)
 
     @staticmethod
     def resolve_min_spent(root, info):
@@ -204,6 +224,14 @@ class FlashSale(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "name", "starts_at", "ends_at", "is_active")
 
+    @classmethod
+    def get_node(cls, info, id):
+        if not str(id).isdigit():
+            return None
+        return models.SpecialPrice.objects.filter(
+            pk=id, kind=models.SpecialPriceKind.FLASH_SALE, is_active=True
+        ).first()
+
     @staticmethod
     def resolve_channel(root, info):
         return load(info, loaders.ChannelBySpecialPriceLoader, root.channel_id)
@@ -245,6 +273,16 @@ class OrderDiscount(DjangoObjectType):
         interfaces = (graphene.relay.Node,)
         fields = ("id", "name", "voucher_code", "reason")
         description = "A discount applied to an order, with who funds it."
+
+    @classmethod
+    def get_node(cls, info, id):
+        from backend.order.selectors import orders_visible_to
+
+        if not str(id).isdigit():
+            return None
+        return models.OrderDiscount.objects.filter(
+            pk=id, order__in=orders_visible_to(info.context.user)
+        ).first()
 
     @staticmethod
     def resolve_value_type(root, info):
