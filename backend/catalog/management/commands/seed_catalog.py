@@ -22,6 +22,7 @@ from backend.discount.seed import seed_discounts
 from backend.listings.seed import seed_listings
 from backend.merchandising.seed import seed_merchandising
 from backend.tourism.seed import seed_tourism
+from backend.trace.seed import seed_trace
 
 
 class Command(BaseCommand):
@@ -98,6 +99,11 @@ class Command(BaseCommand):
         self._write_report(
             merchandising, title=_("首页运营与活动"), seconds=time.monotonic() - started
         )
+        # Bases, batches with inspections and journeys for the named specialties, and the
+        # inspectors' group (catalog_seed/trace.yaml, backend/trace/seed.py).
+        started = time.monotonic()
+        trace = seed_trace(path=path)
+        self._write_report(trace, title=_("质量追溯"), seconds=time.monotonic() - started)
 
     def _write_report(self, report: SeedReport, *, title: str, seconds: float) -> None:
         self.stdout.write(f"{title}（{seconds:.2f}s）")
