@@ -7,6 +7,8 @@ from backend.core.views import health
 
 urlpatterns = [
     path("healthz/", health, name="health"),
+    # The county office's poverty-zone pages (issue #12): full records, import, reports.
+    path("dashboard/poverty-zone/", include("backend.poverty.views")),
     path("dashboard/", admin.site.urls),
     # The dashboard's language switcher (UNFOLD["SHOW_LANGUAGES"]) posts to set_language.
     path("i18n/", include("django.conf.urls.i18n")),

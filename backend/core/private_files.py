@@ -11,6 +11,7 @@ Callers decide who may get a URL (the poverty registry: county staff, audit-logg
 from __future__ import annotations
 
 import mimetypes
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -31,8 +32,15 @@ def _root() -> Path:
 class PrivateStorage(FileSystemStorage):
     """The file system below PRIVATE_MEDIA_ROOT; its files have no public URL."""
 
-    def __init__(self):
-        super().__init__(location=_root())
+    # Read from the settings at each use, so a changed PRIVATE_MEDIA_ROOT (tests, a
+    # deployment's environment) applies to every field without re-importing the models.
+    @property
+    def base_location(self):  # type: ignore[override]
+        return str(_root())
+
+    @property
+    def location(self):  # type: ignore[override]
+        return os.path.abspath(self.base_location)
 
     def url(self, name):
         raise ValueError("private files are served only through signed_url()")
