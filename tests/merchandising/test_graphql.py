@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from graphql_relay import to_global_id
 
-from backend.catalog.models import Collection, CollectionProduct
+from backend.catalog.models import Collection, CollectionChannelListing, CollectionProduct
 from backend.core.models import AuditLogEntry
 from backend.discount.models import SpecialPrice
 from backend.merchandising import services
@@ -262,3 +262,20 @@ def test_campaign_by_slug_hides_unpublished_from_the_public(gql, manager_gql, sh
     query = '{ campaign(slug: "nianhuo") { name } }'
     assert gql.query(query)["campaign"] is None
     assert manager_gql.query(query)["campaign"] == {"name": "活动1-0"}
+
+
+def test_collections_tell_their_kind_rule_and_last_refresh(manager_gql, shop, rice):
+    collection = Collection.objects.create(name="地理标志产品", slug="gi")
+    CollectionChannelListing.objects.create(
+        collection=collection, channel=shop.channel, is_published=True
+    )
+    services.set_collection_rule(
+        collection=collection, rule={"conditions": [{"kind": "geographical_indication"}]}
+    )
+    data = manager_gql.query(
+        'query($id: ID!) { collection(id: $id, channel: "guanyun") { kind rule ruleRefreshedAt } }',
+        {"id": to_global_id("Collection", collection.pk)},
+    )["collection"]
+    assert data["kind"] == "RULE"
+    assert data["rule"] == {"conditions": [{"kind": "geographical_indication"}]}
+    assert data["ruleRefreshedAt"] is not None

@@ -4,6 +4,7 @@ import graphene
 
 from backend.catalog.models import (
     AttributeInputType,
+    CollectionKind,
     ProductTypeKind,
     ThumbnailFormat,
 )
@@ -26,6 +27,9 @@ ProductTypeKindEnum = enum_from_choices(
 )
 ProductMediaType = enum_from_choices("ProductMediaType", ProductMediaTypeChoices)
 ThumbnailFormatEnum = enum_from_choices("ThumbnailFormatEnum", ThumbnailFormat)
+CollectionKindEnum = enum_from_choices(
+    "CollectionKindEnum", CollectionKind, "MANUAL: products chosen by hand; RULE: by its rule."
+)
 
 
 class OrderDirection(graphene.Enum):

@@ -702,11 +702,27 @@ class Collection(DjangoObjectType):
     description = GenericScalar()
     channel = graphene.String()
     products = graphene.ConnectionField(ProductCountableConnection)
+    # Rule-based collections (backend/merchandising/collections.py; set by collectionRuleUpdate).
+    kind = graphene.Field("backend.graphql.catalog.enums.CollectionKindEnum", required=True)
+    rule = GenericScalar(description='A rule collection\'s rule: {"conditions": [...]} (AND).')
+    rule_refreshed_at = graphene.DateTime(description="When the rule was last evaluated.")
 
     class Meta:
         model = models.Collection
         interfaces = (graphene.relay.Node,)
         fields = ("id", "name", "slug", "seo_title", "seo_description")
+
+    @staticmethod
+    def resolve_kind(root, info):
+        return root.kind
+
+    @staticmethod
+    def resolve_rule(root, info):
+        return root.rule or None
+
+    @staticmethod
+    def resolve_rule_refreshed_at(root, info):
+        return root.rule_refreshed_at
 
     @staticmethod
     def resolve_description(root, info):
