@@ -279,3 +279,78 @@ def test_collections_tell_their_kind_rule_and_last_refresh(manager_gql, shop, ri
     assert data["kind"] == "RULE"
     assert data["rule"] == {"conditions": [{"kind": "geographical_indication"}]}
     assert data["ruleRefreshedAt"] is not None
+
+
+def test_home_sections_query_sql_count_does_not_grow_with_sections(gql, shop, rice):
+    query = (
+        '{ homeSections(channel: "guanyun") { title channel { slug } collection { name } '
+        "products { name } } }"
+    )
+
+    def sections(count, offset):
+        for index in range(count):
+            services.save_home_section(
+                section=None,
+                data={
+                    "channel": shop.channel,
+                    "kind": "product_carousel",
+                    "title": f"轮播{offset + index}",
+                    "products": [rice],
+                    "is_published": True,
+                },
+            )
+
+    sections(2, 0)
+    with CaptureQueriesContext(connection) as few:
+        assert len(gql.query(query)["homeSections"]) == 2
+    sections(8, 2)
+    with CaptureQueriesContext(connection) as many:
+        assert len(gql.query(query)["homeSections"]) == 10
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_livestream_events_filter_by_status(gql, shop, rice, clock):
+    now = shanghai(2030, 1, 21, 20, 0)
+    clock.set(now)
+    for title, start in (
+        ("已结束", now - timedelta(hours=5)),
+        ("直播中", now - timedelta(minutes=30)),
+        ("预告", now + timedelta(days=1)),
+    ):
+        services.save_livestream_event(
+            event=None,
+            data={
+                "title": title,
+                "host_name": "小王",
+                "stream_url": "https://live.douyin.com/1",
+                "channel": shop.channel,
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=2),
+                "is_published": True,
+            },
+        )
+    query = """query($status: ScheduleStatusEnum) {
+      livestreamEvents(first: 10, channel: "guanyun", status: $status) {
+        edges { node { title status } } } }"""
+    for status, title in (("RUNNING", "直播中"), ("SCHEDULED", "预告"), ("ENDED", "已结束")):
+        edges = gql.query(query, {"status": status})["livestreamEvents"]["edges"]
+        assert edges == [{"node": {"title": title, "status": status}}]
+
+
+def test_services_refuse_a_person_without_the_permission(shop):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import UserFactory
+
+    with pytest.raises(PermissionDenied):
+        services.save_campaign(
+            campaign=None,
+            data={
+                "name": "活动",
+                "channel": shop.channel,
+                "starts_at": shanghai(2030, 1, 1),
+                "ends_at": shanghai(2030, 2, 1),
+            },
+            actor=UserFactory(is_staff=True),
+        )
+    assert not Campaign.objects.exists()
