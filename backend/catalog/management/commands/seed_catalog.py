@@ -21,6 +21,7 @@ from backend.catalog.seed.loader import seed_dir
 from backend.discount.seed import seed_discounts
 from backend.listings.seed import seed_listings
 from backend.merchandising.seed import seed_merchandising
+from backend.poverty.seed import seed_poverty
 from backend.tourism.seed import seed_tourism
 from backend.trace.seed import seed_trace
 
@@ -104,6 +105,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         trace = seed_trace(path=path)
         self._write_report(trace, title=_("质量追溯"), seconds=time.monotonic() - started)
+        # Fictional households in the weak villages, certified products and paid demo orders
+        # with their benefit ledger (catalog_seed/poverty.yaml, backend/poverty/seed.py).
+        started = time.monotonic()
+        poverty = seed_poverty(path=path)
+        self._write_report(poverty, title=_("扶贫专区"), seconds=time.monotonic() - started)
 
     def _write_report(self, report: SeedReport, *, title: str, seconds: float) -> None:
         self.stdout.write(f"{title}（{seconds:.2f}s）")
