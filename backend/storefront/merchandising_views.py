@@ -125,7 +125,12 @@ def live_list(request):
 def live_detail(request, pk: int):
     context = _base_context(request, canonical=reverse("storefront:live-event", args=[pk]))
     channel = context["channel"]
-    event: LivestreamEvent | None = selectors.published_events(channel).filter(pk=pk).first()
+    events = (
+        LivestreamEvent.objects.filter(channel=channel)
+        if selectors.can_preview(request.user)
+        else selectors.published_events(channel)
+    )
+    event: LivestreamEvent | None = events.filter(pk=pk).first()
     if event is None or channel is None:
         raise Http404(_("没有这场直播。"))
     at = timezone.now()

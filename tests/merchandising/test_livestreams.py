@@ -180,3 +180,14 @@ def test_a_live_price_overlapping_a_flash_sale_of_the_variant_is_refused(shop, r
     assert raised.value.error_dict["prices"][0].code == "OVERLAPPING_PRICE"
     assert not LivestreamEvent.objects.exists()
     assert SpecialPrice.objects.count() == 1
+
+
+def test_an_unpublished_event_is_shown_to_managers_only(client, shop, rice):
+    from tests.merchandising.conftest import make_manager
+
+    event = save_event(shop, rice, is_published=False)
+    assert not SpecialPrice.objects.get(source_key=f"livestream:{event.pk}").is_active
+    assert client.get(f"/live/{event.pk}/").status_code == 404
+    assert "东王集新米直播" not in client.get("/live/").content.decode()
+    client.force_login(make_manager())
+    assert client.get(f"/live/{event.pk}/").status_code == 200
