@@ -130,6 +130,7 @@ def catalog(db) -> Catalog:
         vendor=vendor, period_start=date(2026, 3, 1), period_end=date(2026, 3, 31)
     )
     _add_brand_licence(channel, product, vendor)
+    _add_discounts(channel, product)
     _add_merchandising(channel, product)
     _add_tourism(product, vendor)
     return built
@@ -180,6 +181,33 @@ def _add_tourism(product, vendor) -> None:
         amount=Decimal("39.90"),
         commission=Decimal("0"),
         net=Decimal("39.90"),
+    )
+
+
+def _add_discounts(channel: Channel, product) -> None:
+    """A promotion with a rule, a voucher with a code and a flash sale, for the discount pages
+    (backend/discount/admin.py); the flash sale comes before merchandising's live prices."""
+    from django.utils import timezone
+
+    from backend.discount.models import Promotion, SpecialPrice, Voucher
+
+    now = timezone.now()
+    promotion = Promotion.objects.create(name="丰收节地标好物9折", start_date=now)
+    rule = promotion.rules.create(name="九折", reward_value=Decimal("10"))
+    rule.channels.add(channel)
+    rule.products.add(product)
+    voucher = Voucher.objects.create(name="伊山伊水十元券", discount_value=Decimal("10"))
+    voucher.channels.add(channel)
+    voucher.codes.create(code="YISHAN10")
+    SpecialPrice.objects.create(
+        name="大米秒杀",
+        channel=channel,
+        variant=product.variants.first(),
+        price_amount=Decimal("19.90"),
+        starts_at=now,
+        ends_at=now + timezone.timedelta(days=1),
+        quantity_limit=10,
+        per_customer_limit=2,
     )
 
 
