@@ -61,7 +61,9 @@ class PageSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return ["storefront:home", "storefront:about"] + [f"page:{slug}" for slug in page_slugs()]
+        return ["storefront:home", "storefront:about", "storefront:brand"] + [
+            f"page:{slug}" for slug in page_slugs()
+        ]
 
     def location(self, item):
         if item.startswith("page:"):

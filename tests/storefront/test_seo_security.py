@@ -18,6 +18,7 @@ PAGES = [
     "/p/dongwangji-rice/",
     "/cart/",
     "/about/",
+    "/brand/",
     "/pages/delivery-returns/",
 ]
 
