@@ -292,7 +292,7 @@ class RecallClose(BaseMutation):
 
 
 class RecallAcknowledge(BaseMutation):
-    ok = graphene.Boolean(required=True)
+    ok = graphene.Boolean(description="True once acknowledged; null with errors.")
 
     class Arguments:
         token = graphene.String(required=True, description="From the recall notice's link.")

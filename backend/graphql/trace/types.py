@@ -25,6 +25,11 @@ from backend.trace.models import Recall as RecallModel
 from backend.trace.models import SpotCheck as SpotCheckModel
 
 
+def _value(value):
+    """A status just assigned by a service is the enum member, a loaded one its value."""
+    return getattr(value, "value", value)
+
+
 class TraceOriginBase(DjangoObjectType):
     name = graphene.String(required=True)
     town = graphene.String(required=True)
@@ -82,6 +87,10 @@ class InspectionReport(graphene.ObjectType):
     class Meta:
         description = "A lab report on a batch (检验报告)."
 
+    @staticmethod
+    def resolve_result(root, info):
+        return _value(root.result)
+
 
 class TraceEvent(graphene.ObjectType):
     event_id = graphene.UUID(required=True)
@@ -105,6 +114,18 @@ class TraceEvent(graphene.ObjectType):
     @staticmethod
     def resolve_corrects(root, info):
         return root.corrects.event_id if root.corrects_id else None
+
+    @staticmethod
+    def resolve_biz_step(root, info):
+        return _value(root.biz_step)
+
+    @staticmethod
+    def resolve_read_point_kind(root, info):
+        return _value(root.read_point_kind)
+
+    @staticmethod
+    def resolve_source(root, info):
+        return _value(root.source)
 
 
 class TraceBatch(DjangoObjectType):
@@ -139,6 +160,10 @@ class TraceBatch(DjangoObjectType):
     @staticmethod
     def resolve_variant(root, info):
         return root.variant
+
+    @staticmethod
+    def resolve_status(root, info):
+        return _value(root.status)
 
     @staticmethod
     def resolve_base(root, info):
@@ -187,6 +212,10 @@ class SpotCheck(DjangoObjectType):
         fields = ("id",)
         description = "A quality spot check of goods sold online (网货质量抽查)."
 
+    @staticmethod
+    def resolve_result(root, info):
+        return _value(root.result)
+
     @classmethod
     def get_node(cls, info, id):
         from backend.trace.services import can_inspect
@@ -224,6 +253,14 @@ class Recall(DjangoObjectType):
     @staticmethod
     def resolve_progress(root, info):
         return RecallProgress(**recalls.progress(root))
+
+    @staticmethod
+    def resolve_status(root, info):
+        return _value(root.status)
+
+    @staticmethod
+    def resolve_refund_policy(root, info):
+        return _value(root.refund_policy)
 
     @classmethod
     def get_node(cls, info, id):
