@@ -204,3 +204,29 @@ def test_flash_sale_badge_on_product_cards_and_page(client, county, flash_sales)
     page = client.get("/p/dongwangji-rice/").content.decode()
     assert "限时秒杀 · 每人限购 2 件" in page
     assert "¥9.90" in page
+
+
+def test_code_that_stops_applying_says_why_in_the_box(client, county, yishan10):
+    add_to_cart(client, county.rice, 4)
+    client.post("/cart/voucher/", {"code": "YISHAN10", "next": "cart"})
+    line = Checkout.objects.get().lines.get()
+    client.post("/cart/update/", {"line": str(line.pk), "quantity": "1"})
+    html = _cart(client)
+    box = _box(html)
+    assert "优惠券 <strong>YISHAN10</strong> 暂不可用" in box
+    assert "未达到优惠券的最低消费金额。" in box
+    totals = re.search(r'<dl class="totals">.*?</dl>', html, re.S).group(0)
+    assert "优惠券" not in totals
+    assert re.search(r'class="total">¥12\.80<', html)
+
+
+def test_flash_sale_order_shows_the_sale_on_the_order_page(client, county, flash_sales):
+    add_to_cart(client, county.rice, 2)
+    checkout_to_review(client, county)
+    response = client.post("/checkout/place/")
+    assert response.status_code == 302, response.content.decode()
+    order = Order.objects.get()
+    assert order.total_gross_amount == Decimal("19.80") + order.shipping_price_gross_amount
+    page = client.get(f"/orders/{order.pk}/").content.decode()
+    assert "限时秒杀：大米秒杀" in page and "−¥5.80" in page
+    assert SpecialPrice.objects.get(pk=flash_sales[0].pk).quantity_sold == 2
