@@ -495,10 +495,16 @@ def grant_refund(
         after={
             "granted_amount": str(value),
             "granted_available": str(available - value),
-            "lines": [
-                {"line": str(line.pk), "quantity": quantity, "amount": str(line_amount)}
-                for line, quantity, _reason, line_amount in cleaned
-            ],
+            **(
+                {
+                    "lines": [
+                        {"line": str(line.pk), "quantity": quantity, "amount": str(line_amount)}
+                        for line, quantity, _reason, line_amount in cleaned
+                    ]
+                }
+                if cleaned
+                else {}
+            ),
         },
     )
     if cleaned:

@@ -169,9 +169,21 @@ class OrderFulfill(BaseMutation):
         return cls(order=instance, fulfillments=[fulfillment])
 
 
-class OrderGrantRefundCreateInput(graphene.InputObjectType):
-    amount = graphene.Decimal(required=True, description="Amount to give back, in yuan.")
+class OrderGrantRefundCreateLineInput(graphene.InputObjectType):
+    id = graphene.ID(required=True, description="ID of the order line.")
+    quantity = graphene.Int(required=True, description="Units of the line to give back.")
     reason = graphene.String()
+
+
+class OrderGrantRefundCreateInput(graphene.InputObjectType):
+    amount = graphene.Decimal(
+        description="Amount to give back, in yuan; without it, the named lines' paid amount."
+    )
+    reason = graphene.String()
+    lines = graphene.List(
+        graphene.NonNull(OrderGrantRefundCreateLineInput),
+        description="Order lines given back (Saleor: OrderGrantRefundCreateLineInput).",
+    )
 
 
 class OrderGrantRefundCreate(BaseMutation):
@@ -190,8 +202,20 @@ class OrderGrantRefundCreate(BaseMutation):
     @classmethod
     def perform_mutation(cls, root, info, id, input):
         order = get_order(id)
+        lines_input = input.get("lines") or []
+        found = _line_quantities(
+            [{"order_line_id": item["id"], "quantity": item["quantity"]} for item in lines_input]
+        )
+        lines = [
+            (line, quantity, item.get("reason") or "")
+            for (line, quantity), item in zip(found, lines_input, strict=True)
+        ]
         granted = services.grant_refund(
-            order, input["amount"], input.get("reason") or "", user=info.context.user
+            order,
+            input.get("amount"),
+            input.get("reason") or "",
+            user=info.context.user,
+            lines=lines,
         )
         return cls(order=order, granted_refund=granted)
 

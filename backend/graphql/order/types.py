@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import graphene
 from graphene_django import DjangoObjectType
+from graphql_relay import to_global_id
 
 from backend.core.money import Money as MoneyValue
 from backend.core.money import TaxedMoney as TaxedMoneyValue
@@ -299,11 +300,33 @@ class Fulfillment(DjangoObjectType):
         ).first()
 
 
+class OrderGrantedRefundLine(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    order_line = graphene.Field("backend.graphql.order.types.OrderLine", required=True)
+    quantity = graphene.Int(required=True, description="Units of the line given back.")
+    reason = graphene.String()
+    amount = graphene.Field(Money, required=True, description="What those units were paid.")
+
+    class Meta:
+        description = "An order line a granted refund gives back (Saleor: OrderGrantedRefundLine)."
+
+    @staticmethod
+    def resolve_id(root: models.OrderGrantedRefundLine, info):
+        return to_global_id("OrderGrantedRefundLine", root.pk)
+
+    @staticmethod
+    def resolve_amount(root: models.OrderGrantedRefundLine, info):
+        return _money(root.amount_value, root.order_line.currency)
+
+
 class OrderGrantedRefund(DjangoObjectType):
     created_at = graphene.DateTime(required=True)
     amount = graphene.Field(Money, required=True)
     reason = graphene.String()
     created_by = graphene.Field(User)
+    lines = graphene.List(
+        graphene.NonNull(OrderGrantedRefundLine), description="The order lines given back."
+    )
 
     class Meta:
         model = models.OrderGrantedRefund
@@ -319,6 +342,10 @@ class OrderGrantedRefund(DjangoObjectType):
         if root.user_id is None:
             return None
         return load(info, loaders.UserByGrantedRefundLoader, root.user_id)
+
+    @staticmethod
+    def resolve_lines(root: models.OrderGrantedRefund, info):
+        return list(root.lines.select_related("order_line"))
 
     @classmethod
     def get_node(cls, info, id):
