@@ -177,3 +177,74 @@ def test_used_voucher_cannot_be_deleted_from_the_dashboard(manager_client, vouch
     )
     assert response.status_code == 403
     assert Voucher.objects.filter(pk=voucher.pk).exists()
+
+
+def _voucher_post(channel, **overrides):
+    data = {
+        "name": "伊山伊水十元券",
+        "type": "entire_order",
+        "discount_value_type": "fixed",
+        "discount_value": "10",
+        "start_date_0": "2026-12-01",
+        "start_date_1": "00:00:00",
+        "funded_by": "platform",
+        "channels": [str(channel.pk)],
+        "codes-TOTAL_FORMS": "1",
+        "codes-INITIAL_FORMS": "0",
+        "codes-MIN_NUM_FORMS": "0",
+        "codes-MAX_NUM_FORMS": "1000",
+        "codes-0-code": "yishan10",
+        "codes-0-is_active": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_voucher_with_a_code_is_saved_and_audited_from_the_dashboard(manager_client, channel):
+    from backend.core.models import AuditLogEntry
+
+    response = manager_client.post("/dashboard/discount/voucher/add/", _voucher_post(channel))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    voucher = Voucher.objects.get()
+    assert list(voucher.codes.values_list("code", flat=True)) == ["YISHAN10"]
+    assert AuditLogEntry.objects.filter(action="voucher.created_in_admin").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"discount_value_type": "percentage", "discount_value": "150"}, "折扣百分比不能超过 100%"),
+        ({"channels": []}, "请至少选择一个销售渠道"),
+        ({"codes-0-code": "TWO WORDS"}, "无效"),
+    ],
+    ids=["over-100-percent", "no-channel", "bad-code"],
+)
+def test_dashboard_refuses_a_bad_voucher(manager_client, channel, overrides, message):
+    response = manager_client.post(
+        "/dashboard/discount/voucher/add/", _voucher_post(channel, **overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Voucher.objects.count() == VoucherCode.objects.count() == 0
+
+
+def test_flash_sale_list_shows_sold_and_remaining(
+    manager_client, brand_manager, channel, rice, window
+):
+    _product, variants = rice
+    sale = management.create_flash_sale(
+        actor=brand_manager,
+        data={
+            "name": "大米秒杀",
+            "channel": channel,
+            "variant": variants[0],
+            "price_amount": Decimal("39.90"),
+            "starts_at": window[0],
+            "ends_at": window[1],
+            "quantity_limit": 50,
+        },
+    )
+    SpecialPrice.objects.filter(pk=sale.pk).update(quantity_sold=12)
+    html = manager_client.get("/dashboard/discount/specialprice/").content.decode()
+    assert "大米秒杀" in html
+    assert ">12<" in html and ">38<" in html
