@@ -3,6 +3,7 @@ validation as the API (nothing saved on error), bulk code generation and CSV exp
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -248,3 +249,11 @@ def test_flash_sale_list_shows_sold_and_remaining(
     html = manager_client.get("/dashboard/discount/specialprice/").content.decode()
     assert "大米秒杀" in html
     assert ">12<" in html and ">38<" in html
+
+
+def test_voucher_page_lists_its_codes_fifty_at_a_time(manager_client, brand_manager, voucher):
+    management.generate_voucher_codes(actor=brand_manager, voucher=voucher, quantity=300)
+    response = manager_client.get(f"/dashboard/discount/voucher/{voucher.pk}/change/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 0 < len(re.findall(r'name="codes-\d+-code"', html)) <= 50
