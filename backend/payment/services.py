@@ -252,8 +252,14 @@ def refund_order(
     user,
     reason: str = "",
     lines: list[tuple[Any, int]] | None = None,
+    granted_refund=None,
 ) -> list[TransactionItem]:
     """Give `amount` back through the gateways that took it, newest payment first.
+
+    `lines` ([(order line, quantity)]) refunds those units at what was paid for them;
+    `granted_refund` (an `OrderGrantedRefund`) sends a refund staff granted, with its lines,
+    once. Both go to Alipay and WeChat Pay as goods details and stay in the refund request's
+    metadata.
 
     Dummy and pay-at-station refunds (cash back at the station) succeed at once; a Stripe
     refund is requested with an idempotency key and counts when Stripe reports it succeeded,
@@ -262,8 +268,14 @@ def refund_order(
     by webhook, and a retry reuses the same idempotency key, so nothing is refunded twice.
     """
     order = Order.objects.select_for_update().get(pk=order.pk)
-    priced = refund_lines(order, lines) if lines is not None else []
-    if priced:
+    extra: dict[str, Any] = {}
+    if granted_refund is not None:
+        amount, priced = _granted(order, granted_refund)
+        reason = reason or granted_refund.reason
+        extra = {"granted_refund": granted_refund.pk}
+    else:
+        priced = refund_lines(order, lines) if lines is not None else []
+    if priced and granted_refund is None:
         lines_total = sum((line.amount for line in priced), ZERO)
         if amount is None:
             amount = lines_total
@@ -312,11 +324,15 @@ def refund_order(
         )
         touched.append(item)
         left -= part
-    if priced and touched:
+    if (priced or extra) and touched:
         # The lines are kept on the (first) refund request, so later refunds know what is left.
         first = touched[0].events.filter(type=Type.REFUND_REQUEST).order_by("-pk").first()
-        if first is not None and not first.metadata.get("lines"):
-            first.metadata = {"lines": [line.as_metadata() for line in priced]}
+        if first is not None:
+            first.metadata = {
+                **first.metadata,
+                "lines": [line.as_metadata() for line in priced],
+                **extra,
+            }
             first.save(update_fields=["metadata"])
     add_event(order, OrderEvents.REFUND_GRANTED, user=user, amount=str(amount), reason=reason)
     before = str(order.total_refunded_amount)
@@ -329,6 +345,42 @@ def refund_order(
         after={"total_refunded_amount": str(order.total_refunded_amount), "requested": amount},
     )
     return touched
+
+
+def _granted(order: Order, granted) -> tuple[Decimal, list[RefundLine]]:
+    """The amount and lines of a granted refund, which must be the order's and not sent yet."""
+    if granted.order_id != order.pk:
+        raise _error(_("找不到这笔已批准的退款。"), PaymentErrorCode.NOT_FOUND, "grantedRefundId")
+    failed = set(
+        TransactionEvent.objects.filter(
+            transaction__order=order, type=Type.REFUND_FAILURE
+        ).values_list("psp_reference", flat=True)
+    )
+    sent = TransactionEvent.objects.filter(
+        transaction__order=order,
+        type=Type.REFUND_REQUEST,
+        metadata__granted_refund=granted.pk,
+    ).exclude(psp_reference__in=failed)
+    if sent.exists():
+        raise _error(
+            _("这笔已批准的退款已经退过了。"),
+            PaymentErrorCode.REFUND_ALREADY_PROCESSED,
+            "grantedRefundId",
+        )
+    priced = []
+    for row in granted.lines.select_related("order_line"):
+        line = row.order_line
+        priced.append(
+            RefundLine(
+                line_id=str(line.pk),
+                name=line.product_name,
+                sku=line.product_sku,
+                quantity=row.quantity,
+                unit_price=quantize_fen(row.amount_value / row.quantity),
+                amount=row.amount_value,
+            )
+        )
+    return granted.amount_value, priced
 
 
 def _refund_transaction(

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from graphene.types.generic import GenericScalar
 
 from backend.checkout.models import Checkout as CheckoutModel
+from backend.core.permissions import Permission
 from backend.graphql.catalog.enums import enum_from_choices
 from backend.graphql.core.errors import error_type
-from backend.graphql.core.ids import decode_uuid
+from backend.graphql.core.ids import decode_id, decode_uuid
 from backend.graphql.core.mutations import BaseMutation
 from backend.graphql.core.scalars import PositiveDecimal
 from backend.graphql.payment.types import TransactionEvent, TransactionItem
@@ -39,6 +40,13 @@ TransactionInitializeError = error_type(
     "TransactionInitializeError", TransactionInitializeErrorCode
 )
 TransactionProcessError = error_type("TransactionProcessError", TransactionProcessErrorCode)
+TransactionRequestRefundForGrantedRefundErrorCode = enum_from_choices(
+    "TransactionRequestRefundForGrantedRefundErrorCode", PaymentErrorCode
+)
+TransactionRequestRefundForGrantedRefundError = error_type(
+    "TransactionRequestRefundForGrantedRefundError",
+    TransactionRequestRefundForGrantedRefundErrorCode,
+)
 PaymentGatewayInitializeError = error_type(
     "PaymentGatewayInitializeError", PaymentGatewayInitializeErrorCode
 )
@@ -185,7 +193,44 @@ class TransactionProcess(BaseMutation):
         return cls(transaction=step.transaction, transaction_event=step.event, data=step.data)
 
 
+class TransactionRequestRefundForGrantedRefund(BaseMutation):
+    transaction = graphene.Field(TransactionItem)
+
+    class Arguments:
+        granted_refund_id = graphene.ID(
+            required=True, description="The granted refund (orderGrantRefundCreate) to send."
+        )
+
+    class Meta:
+        description = (
+            "Sends a granted refund back through the gateways that took the money, with its "
+            "order lines (Alipay refund_goods_detail, WeChat Pay goods_detail), once."
+        )
+        permissions = [Permission.MANAGE_ORDERS]
+        error_type_class = TransactionRequestRefundForGrantedRefundError
+
+    @classmethod
+    def perform_mutation(cls, root, info, granted_refund_id):
+        from backend.order.models import OrderGrantedRefund
+
+        pk = decode_id(granted_refund_id, "OrderGrantedRefund", field="grantedRefundId")
+        granted = OrderGrantedRefund.objects.select_related("order").filter(pk=pk).first()
+        if granted is None:
+            raise ValidationError(
+                {
+                    "grantedRefundId": ValidationError(
+                        _("找不到这笔已批准的退款。"), code=PaymentErrorCode.NOT_FOUND
+                    )
+                }
+            )
+        touched = services.refund_order(
+            granted.order, None, user=info.context.user, granted_refund=granted
+        )
+        return cls(transaction=touched[0] if touched else None)
+
+
 class PaymentMutations(graphene.ObjectType):
     payment_gateway_initialize = PaymentGatewayInitialize.Field()
     transaction_initialize = TransactionInitialize.Field()
     transaction_process = TransactionProcess.Field()
+    transaction_request_refund_for_granted_refund = TransactionRequestRefundForGrantedRefund.Field()

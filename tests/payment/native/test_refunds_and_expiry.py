@@ -157,3 +157,48 @@ def test_an_alipay_trade_never_opened_counts_as_closed(sandbox, checkout, place_
     order.pay_by = timezone.now() - timedelta(minutes=1)
     order.save(update_fields=["pay_by"])
     assert expire_order(order) is True
+
+
+GRANTED_REFUND = """
+mutation($id: ID!) {
+  transactionRequestRefundForGrantedRefund(grantedRefundId: $id) {
+    transaction { pspReference refundedAmount { amount } }
+    errors { field code message }
+  }
+}"""
+
+
+def test_a_granted_refund_goes_to_alipay_with_its_lines_once(
+    sandbox, checkout, place_order, client
+):
+    """Staff grant a refund of named lines (orderGrantRefundCreate, the order app's
+    OrderGrantedRefundLine), then send it: Saleor's transactionRequestRefundForGrantedRefund."""
+    from graphql_relay import to_global_id
+
+    from backend.account.jwt import create_access_token
+    from backend.core.permissions import Permission
+    from backend.order.services import grant_refund
+    from tests.conftest import GraphQLClient
+    from tests.graphql.conftest import staff_with
+
+    order, honey, rice, number = paid_order(sandbox, checkout, place_order, "alipay")
+    manager = staff_with(Permission.MANAGE_ORDERS, group_name="订单管理员（支付测试）")
+    granted = grant_refund(order, None, "破损", user=manager, lines=[(honey, 1, "破损")])
+    gql = GraphQLClient(client, create_access_token(manager))
+    variables = {"id": to_global_id("OrderGrantedRefund", granted.pk)}
+    result = gql.query(GRANTED_REFUND, variables)["transactionRequestRefundForGrantedRefund"]
+    assert result["errors"] == []
+    assert result["transaction"]["refundedAmount"]["amount"] == 8.0
+    (request,) = sandbox.alipay.trades[number].refunds.values()
+    assert request["fen"] == 800 and request["goods"][0]["goods_id"] == "HONEY"
+    event = TransactionEvent.objects.get(type=Type.REFUND_REQUEST)
+    assert event.metadata["granted_refund"] == granted.pk
+    assert event.metadata["lines"] == [{"line": str(honey.pk), "quantity": 1, "amount": "8.00"}]
+    again = gql.query(GRANTED_REFUND, variables)["transactionRequestRefundForGrantedRefund"]
+    assert [e["code"] for e in again["errors"]] == ["REFUND_ALREADY_PROCESSED"]
+    assert len(sandbox.alipay.trades[number].refunds) == 1
+    shopper = GraphQLClient(client, create_access_token(UserFactory()))
+    refused = shopper.post(GRANTED_REFUND, variables).json()
+    assert refused["errors"][0]["extensions"]["exception"]["code"] == "PERMISSION_DENIED"
+    assert refused["data"]["transactionRequestRefundForGrantedRefund"] is None
+    assert rice.pk
