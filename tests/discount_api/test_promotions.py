@@ -270,3 +270,27 @@ def test_delete_promotion_removes_it_and_its_rules(manager_gql, channel, rice, w
     assert result["promotion"]["name"] == "丰收节"
     assert _counts() == (0, 0)
     assert AuditLogEntry.objects.filter(action="promotion.deleted").count() == 1
+
+
+def test_raising_a_priority_into_a_clash_is_refused(manager_gql, channel, window):
+    manager_gql.query(CREATE, {"input": _order_input(channel, window, priority=0)})
+    second = manager_gql.query(
+        CREATE, {"input": _order_input(channel, window, priority=1, name="满199减30")}
+    )["promotionCreate"]["promotion"]["id"]
+    result = manager_gql.query(UPDATE, {"id": second, "input": {"priority": 0}})["promotionUpdate"]
+    assert [(e["field"], e["code"]) for e in result["errors"]] == [
+        ("startDate", "OVERLAPPING_WINDOW")
+    ]
+    assert Promotion.objects.get(name="满199减30").priority == 1
+
+
+def test_gift_promotion_names_its_gift(manager_gql, channel, rice, window):
+    _product, variants = rice
+    data = _order_input(channel, window)
+    data["rules"][0].update(
+        rewardType="GIFT", rewardValue="0", giftVariant=gid("ProductVariant", variants[0].pk)
+    )
+    result = manager_gql.query(CREATE, {"input": data})["promotionCreate"]
+    assert result["errors"] == []
+    rule = PromotionRule.objects.get()
+    assert rule.gift_variant == variants[0]
