@@ -45,7 +45,7 @@ from backend.trace.models import (
     SpotCheck,
     SpotCheckResult,
 )
-from backend.trace.services import _error, _text, append_event, require_inspector
+from backend.trace.services import _error, _text, append_event, as_pk, require_inspector
 
 
 def _moment(value: Any, field: str) -> datetime.datetime:
@@ -106,10 +106,10 @@ def record_spot_check(
     from backend.listings.services import suspend_listing
 
     require_inspector(actor)
-    pk = batch.pk if isinstance(batch, Batch) else batch
+    pk = as_pk(batch)
     target = (
         Batch.objects.select_related("variant__product", "vendor").filter(pk=pk).first()
-        if pk not in (None, "")
+        if pk is not None
         else None
     )
     if target is None:
@@ -225,8 +225,8 @@ def open_recall(
     spot_check: SpotCheck | None = None,
 ) -> Recall:
     require_inspector(actor)
-    pk = batch.pk if isinstance(batch, Batch) else batch
-    target = Batch.objects.filter(pk=pk).first() if pk not in (None, "") else None
+    pk = as_pk(batch)
+    target = Batch.objects.filter(pk=pk).first() if pk is not None else None
     if target is None:
         raise _error("batch", _("找不到这个批次。"), Code.NOT_FOUND)
     reason = _text(reason, "reason", max_length=1000, required=True)

@@ -81,10 +81,21 @@ def visible_batches(user):
     return scoping.scoped(queryset, user)
 
 
+def as_pk(value: Any) -> int | None:
+    """A row's primary key from a model, an int or a form's string; None for anything else."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 19:
+        return int(value.strip())
+    return None
+
+
 def batch_for(actor, batch_or_pk: Batch | int | str | None, *, field: str = "batch") -> Batch:
     """A batch the actor may record on, or NOT_FOUND (another vendor's batch included)."""
-    pk = batch_or_pk.pk if isinstance(batch_or_pk, Batch) else batch_or_pk
-    batch = visible_batches(actor).filter(pk=pk).first() if pk not in (None, "") else None
+    pk = as_pk(batch_or_pk)
+    batch = visible_batches(actor).filter(pk=pk).first() if pk is not None else None
     if batch is None:
         raise _error(field, _("找不到这个批次。"), Code.NOT_FOUND)
     if not can_inspect(actor) and scoping.vendor_of(actor) is None:
@@ -317,9 +328,7 @@ def record_event(
     text = _text(note, "note", max_length=500)
     corrected = None
     if corrects not in (None, ""):
-        corrected = TraceEvent.objects.filter(
-            pk=corrects.pk if isinstance(corrects, TraceEvent) else corrects, batch=target
-        ).first()
+        corrected = TraceEvent.objects.filter(pk=as_pk(corrects) or 0, batch=target).first()
         if corrected is None:
             raise _error("corrects", _("找不到要更正的事件。"), Code.NOT_FOUND)
         if not text:
@@ -386,10 +395,10 @@ def create_base(
 def create_batch(
     *,
     actor,
-    variant: ProductVariant | int | None,
+    variant: ProductVariant | int | str | None,
     lot_number: Any,
     quantity: Any,
-    base: OriginBase | int | None = None,
+    base: OriginBase | int | str | None = None,
     planted_on: Any = None,
     harvested_on: Any = None,
     packed_on: Any = None,
@@ -400,20 +409,19 @@ def create_batch(
     """A new lot of one of the vendor's variants, with its trace code. The dates given become
     the first events of its journey (planting, harvest, each processing step, packing)."""
     vendor = acting_vendor(actor)
-    variant_pk = variant.pk if isinstance(variant, ProductVariant) else variant
+    variant_pk = as_pk(variant)
     found = (
         ProductVariant.objects.select_related("product")
         .filter(pk=variant_pk, product__vendor=vendor)
         .first()
-        if variant_pk not in (None, "")
+        if variant_pk is not None
         else None
     )
     if found is None:
         raise _error("variant", _("找不到这个商品规格。"), Code.NOT_FOUND)
     origin = None
     if base not in (None, ""):
-        base_pk = base.pk if isinstance(base, OriginBase) else base
-        origin = OriginBase.objects.filter(pk=base_pk, vendor=vendor).first()
+        origin = OriginBase.objects.filter(pk=as_pk(base) or 0, vendor=vendor).first()
         if origin is None:
             raise _error("base", _("找不到这个基地。"), Code.NOT_FOUND)
     lot = _text(lot_number, "lot_number", max_length=64, required=True)

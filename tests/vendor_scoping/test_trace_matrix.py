@@ -37,7 +37,7 @@ from tests.graphql.conftest import staff_with
 pytestmark = pytest.mark.django_db
 
 OK, NO, NA = "OK", "REFUSED", "-"
-LOGIN, E403 = "LOGIN", "403"
+LOGIN, VLOGIN, E403, E404 = "LOGIN", "VENDOR_LOGIN", "403", "404"
 COLUMNS = ("X_OWNER", "X_STAFF", "OWN", "SHOPPER", "ANON", "REVIEWER", "INSPECTOR")
 
 
@@ -71,6 +71,11 @@ PAGE_MATRIX: dict[str, dict[str, str]] = {
     "inspect:batch-epcis":     row(E403, E403, E403, E403, LOGIN, E403, OK),
     "inspect:report":          row(NA,  NA,  E403, E403, LOGIN, OK, OK),
     "inspect:vendor":          row(E403, E403, E403, E403, LOGIN, OK, OK),
+    "trace:mine":              row(NA,  NA,  OK,  E403, VLOGIN, E403, E403),
+    "trace:mine-batch":        row(E404, E404, OK, E403, VLOGIN, E403, E403),
+    "trace:mine-label":        row(E404, E404, OK, E403, VLOGIN, E403, E403),
+    "trace:mine-batch-new":    row(NA,  NA,  OK,  E403, VLOGIN, E403, E403),
+    "trace:mine-base-new":     row(NA,  NA,  OK,  E403, VLOGIN, E403, E403),
 }  # fmt: skip
 
 
@@ -268,6 +273,8 @@ def test_inspector_page_matrix(trace, name, column, expected):
         "inspect:batch": {"code": batch.code},
         "inspect:batch-epcis": {"code": batch.code},
         "inspect:vendor": {"pk": side.vendor.pk},
+        "trace:mine-batch": {"code": batch.code},
+        "trace:mine-label": {"code": batch.code},
     }.get(name, {})
     client = Client()
     user = _actor(trace, column)
@@ -276,10 +283,26 @@ def test_inspector_page_matrix(trace, name, column, expected):
     response = client.get(reverse(name, kwargs=kwargs))
     if expected == LOGIN:
         assert response.status_code == 302 and "login" in response.url
+    elif expected == VLOGIN:
+        assert response.status_code == 302 and response.url.startswith("/vendor/login/")
+    elif expected == E404:
+        assert response.status_code == 404
     elif expected == E403:
         assert response.status_code == 403
     else:
         assert response.status_code == 200
+        if column == "OWN":
+            assert trace.b.marker not in response.content.decode(), "B's data on A's page"
+
+
+def test_every_trace_page_has_a_row():
+    from backend.trace import inspect_urls, urls
+
+    names = {f"inspect:{p.name}" for p in inspect_urls.urlpatterns if p.name} | {
+        f"trace:{p.name}" for p in urls.urlpatterns if p.name and p.name.startswith("mine")
+    }
+    names -= {"inspect:flag-resolve", "inspect:recall"}  # POST actions / recall rows above
+    assert names == set(PAGE_MATRIX)
 
 
 def test_every_trace_field_has_a_row():
