@@ -313,3 +313,22 @@ def test_a_gift_promotion_adds_a_free_line_that_keeps_its_list_price(channel, ri
     assert (line_discount.amount, line_discount.funded_by) == (D("25.00"), "brand")
     assert order.total_gross_amount == D("79.80")
     assert order.discounts.get().amount == D("0.00")
+
+
+def test_checkout_complete_over_graphql_names_the_used_up_voucher(gql, channel, rice):
+    from graphql_relay import to_global_id
+
+    from tests.checkout.conftest import COMPLETE
+
+    v = voucher(channel, "GONE", usage_limit=1)
+    checkout = cart(channel, [(rice, 1)])
+    add_promo_code(checkout=checkout, code="GONE")
+    pay(checkout)
+    Voucher.objects.filter(pk=v.pk).update(used=1)
+
+    result = gql.query(COMPLETE, {"id": to_global_id("Checkout", str(checkout.pk))})
+    errors = result["checkoutComplete"]["errors"]
+
+    assert [(e["field"], e["code"]) for e in errors] == [("promoCode", "VOUCHER_USAGE_LIMIT")]
+    assert result["checkoutComplete"]["order"] is None
+    assert Order.objects.count() == 0
