@@ -17,7 +17,16 @@ WATCHED_APPS = ("catalog", "inventory", "channel", "vendors", "brand", "discount
 # Rows written by every cart and order: they do not change what the catalog shows beyond
 # "in stock", which the cache's time-to-live bounds; bumping on them would empty the cache on
 # every checkout.
-IGNORED_MODELS = ("inventory.allocation", "inventory.reservation")
+IGNORED_MODELS = (
+    "inventory.allocation",
+    "inventory.reservation",
+    # What an order used up or was given (issue #11): written and given back with every
+    # completion or cancellation, never shown in the catalog.
+    "discount.orderdiscount",
+    "discount.orderlinediscount",
+    "discount.specialpricepurchase",
+    "discount.vouchercustomer",
+)
 
 
 def catalog_version() -> int:
