@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 
 from backend.catalog.models import Collection, CollectionKind
 from backend.discount.models import SpecialPrice, SpecialPriceKind
@@ -25,13 +26,13 @@ TODAY = datetime.date(2027, 1, 20)
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """The whole county seed once for this module (it takes a while); its output. The rows
-    are removed again afterwards (flush), as the seed commits them."""
-    with django_db_blocker.unblock():
+    """The whole county seed once for this module (it takes a while), inside a transaction
+    that is rolled back afterwards, so the rows never outlive the module; its output."""
+    with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
         call_command("seed_catalog", stdout=out)
         yield out.getvalue()
-        call_command("flush", interactive=False, verbosity=0)
+        transaction.set_rollback(True)
 
 
 def test_first_run_creates_the_demo_merchandising(seeded):
