@@ -61,9 +61,13 @@ class PageSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return ["storefront:home", "storefront:about", "storefront:brand"] + [
-            f"page:{slug}" for slug in page_slugs()
-        ]
+        return [
+            "storefront:home",
+            "storefront:about",
+            "storefront:brand",
+            "storefront:campaigns",
+            "storefront:live",
+        ] + [f"page:{slug}" for slug in page_slugs()]
 
     def location(self, item):
         if item.startswith("page:"):
@@ -71,9 +75,29 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
+class CampaignSitemap(Sitemap):
+    """Published campaigns (an ended one keeps its page, with a message)."""
+
+    changefreq = "daily"
+    priority = 0.7
+
+    def items(self):
+        from backend.merchandising.selectors import published_campaigns
+
+        channel = selectors.current_site().channel
+        return published_campaigns(channel).only("slug", "updated_at").order_by("pk")
+
+    def location(self, item):
+        return reverse("storefront:campaign", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "categories": CategorySitemap,
     "collections": CollectionSitemap,
+    "campaigns": CampaignSitemap,
     "products": ProductSitemap,
 }

@@ -136,3 +136,10 @@ def test_managers_preview_an_unpublished_campaign_at_its_start(client, campaign,
     assert "东王集大米" in html.content.decode() and "满99减10" in html.content.decode()
     client.logout()
     assert client.get("/campaigns/nianhuo/").status_code == 404
+
+
+def test_sitemap_lists_published_campaigns_and_the_live_page(client, campaign):
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/campaigns/nianhuo/" in xml and "/live/" in xml
+    Campaign.objects.filter(pk=campaign.pk).update(is_published=False)
+    assert "/campaigns/nianhuo/" not in client.get("/sitemap.xml").content.decode()
