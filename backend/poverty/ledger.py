@@ -57,7 +57,10 @@ def exclusion_for(order: Order, vendor_id: int | None) -> str:
         return Exclusion.VENDOR_STAFF
     if phone and staff.filter(user__phone=phone).exists():
         return Exclusion.VENDOR_STAFF
-    if user_ids and RelatedAccount.objects.filter(user_id__in=user_ids, vendor_id=vendor_id):
+    if (
+        user_ids
+        and RelatedAccount.objects.filter(user_id__in=user_ids, vendor_id=vendor_id).exists()
+    ):
         return Exclusion.RELATED_ACCOUNT
     return Exclusion.NONE
 

@@ -138,6 +138,25 @@ def _household_snapshot(household: Household) -> dict[str, Any]:
     }
 
 
+def _checked_file(upload, field: str) -> str:
+    """A stored name for an accepted private file: declared and real type (magic bytes) both
+    PDF, JPEG, PNG or WebP, at most 10 MB; the name says nothing about the household."""
+    import secrets
+
+    from backend.vendors.services import sniff_content_type
+
+    size = getattr(upload, "size", None)
+    if size is None or size > DOCUMENT_MAX_BYTES:
+        raise _error(field, _("文件不能超过 10 MB。"), Code.INVALID_FILE)
+    declared = (getattr(upload, "content_type", "") or "").split(";")[0].strip()
+    upload.seek(0)
+    actual = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    if actual is None or actual != declared or actual not in DOCUMENT_TYPES:
+        raise _error(field, _("仅支持 PDF、JPEG、PNG 或 WebP 文件。"), Code.INVALID_FILE)
+    return f"{secrets.token_hex(12)}.{actual.split('/')[1]}"
+
+
 # --- Registry ---------------------------------------------------------------------------------
 
 
@@ -232,17 +251,13 @@ def add_household_document(
     *, actor, household: Household, upload, title: str = ""
 ) -> HouseholdDocument:
     require_poverty_staff(actor)
-    content_type = getattr(upload, "content_type", "") or ""
-    if content_type not in DOCUMENT_TYPES:
-        raise _error("file", _("仅支持 PDF、JPEG、PNG 或 WebP 文件。"), Code.INVALID_FILE)
-    if upload.size > DOCUMENT_MAX_BYTES:
-        raise _error("file", _("文件不能超过 10 MB。"), Code.INVALID_FILE)
+    name = _checked_file(upload, "file")
     document = HouseholdDocument(
         household=household,
-        title=_text(title, "title", limit=120) or upload.name[:120],
+        title=_text(title, "title", limit=120) or _("证明材料"),
         uploaded_by=actor,
     )
-    document.file.save(upload.name, upload, save=False)
+    document.file.save(name, upload, save=False)
     document.save()
     audit.record(
         actor=actor,
@@ -515,11 +530,7 @@ def apply_for_certification(
         **cleaned,
     )
     if evidence is not None:
-        if getattr(evidence, "content_type", "") not in DOCUMENT_TYPES:
-            raise _error("evidence", _("仅支持 PDF、JPEG、PNG 或 WebP 文件。"), Code.INVALID_FILE)
-        if evidence.size > DOCUMENT_MAX_BYTES:
-            raise _error("evidence", _("文件不能超过 10 MB。"), Code.INVALID_FILE)
-        certification.evidence.save(evidence.name, evidence, save=False)
+        certification.evidence.save(_checked_file(evidence, "evidence"), evidence, save=False)
     certification.save()
     Beneficiary.objects.bulk_create(
         Beneficiary(certification=certification, household=h, village=v, weight=w)

@@ -6,7 +6,8 @@ that never reached the shopper (cancelled, returned, still on its way) is no sal
 over several parcels is a sale per parcel, its price shared by quantity (allocation.py).
 
 A refund is a successful refund of the order's payment (`TransactionEvent` REFUND_SUCCESS:
-money that went back to the shopper), at its time, shared over the order's lines by
+money that went back to the shopper), at its time, charged to the order lines it names (a
+granted refund's lines, `named_refund_lines`) or else shared over the order's lines by
 `allocation.allocate_refunds`. A vendor's share of a refund is settled once the line's sale
 is settled (on the same or an earlier statement): money refunded for a line that was never
 delivered was never paid to the vendor, so nothing is taken back from it.
@@ -25,6 +26,7 @@ taken as the vendor's, as it always was.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -170,12 +172,13 @@ def refund_shares(vendor: Vendor, *, until: dt.datetime | None = None, since=Non
         .order_by("order_id", "sort_order", "pk")
     ):
         lines_by_order[line.order_id].append(line)
+    named = named_refund_lines([event for events in by_order.values() for event in events])
     found: list[RefundShare] = []
     for order_id, order_events in by_order.items():
         lines = {line.pk: line for line in lines_by_order[order_id]}
         allocated = allocate_refunds(
             [(pk, line.total_price_gross_amount) for pk, line in lines.items()],
-            [(event.pk, event.amount_value, None) for event in order_events],
+            [(event.pk, event.amount_value, named.get(event.pk)) for event in order_events],
         )
         events_by_pk = {event.pk: event for event in order_events}
         for (event_pk, line_pk), amount in allocated.items():
@@ -194,6 +197,35 @@ def refund_shares(vendor: Vendor, *, until: dt.datetime | None = None, since=Non
             str(share.order_line.pk),
         )
     )
+    return found
+
+
+def named_refund_lines(events) -> dict:
+    """Refund event pk → {order line pk: amount} for refunds that named order lines (a granted
+    refund's OrderGrantedRefundLine rows, which the payment app records in the metadata of the
+    refund's REFUND_REQUEST event, `lines: [{line, quantity, amount}]`); refunds that named
+    none are absent and are shared pro rata (allocation.allocate_refunds)."""
+    keyed = [event for event in events if event.psp_reference]
+    if not keyed:
+        return {}
+    requests = {
+        (transaction_id, reference): metadata
+        for transaction_id, reference, metadata in TransactionEvent.objects.filter(
+            type=TransactionEventType.REFUND_REQUEST,
+            transaction_id__in={event.transaction_id for event in keyed},
+            psp_reference__in={event.psp_reference for event in keyed},
+        ).values_list("transaction_id", "psp_reference", "metadata")
+    }
+    found: dict = {}
+    for event in keyed:
+        metadata = requests.get((event.transaction_id, event.psp_reference)) or {}
+        lines = metadata.get("lines") or (event.metadata or {}).get("lines") or []
+        try:
+            parts = {uuid.UUID(str(row["line"])): Decimal(str(row["amount"])) for row in lines}
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue  # not a named refund after all: shared pro rata
+        if parts:
+            found[event.pk] = parts
     return found
 
 

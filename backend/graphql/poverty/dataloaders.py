@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.utils import timezone
 
 from backend.catalog.models import Product
 from backend.graphql.core.dataloaders import DataLoader
-from backend.poverty.models import Certification
+from backend.poverty.models import Beneficiary, Certification
 from backend.poverty.selectors import in_force_filter
 
 
@@ -27,3 +28,18 @@ class CertificationInForceByProductLoader(DataLoader[int, Certification | None])
         ):
             found.setdefault(certification.product_id, certification)
         return [found.get(key) for key in keys]
+
+
+class HouseholdCountByCertificationLoader(DataLoader[int, int]):
+    """How many households each certification names: one query for a page of them."""
+
+    source = Certification
+
+    def batch_load(self, keys):
+        counts = dict(
+            Beneficiary.objects.filter(certification_id__in=keys, household__isnull=False)
+            .values("certification_id")
+            .annotate(total=Count("pk"))
+            .values_list("certification_id", "total")
+        )
+        return [counts.get(key, 0) for key in keys]

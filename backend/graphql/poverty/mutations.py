@@ -11,6 +11,7 @@ from backend.core.permissions import Permission
 from backend.graphql.core.errors import error_type
 from backend.graphql.core.inputs import get_instance
 from backend.graphql.core.mutations import BaseMutation
+from backend.graphql.core.upload import Upload
 from backend.graphql.poverty.enums import (
     PovertyErrorCodeEnum,
     PovertyMechanismEnum,
@@ -58,6 +59,7 @@ class PovertyCertificationApply(BaseMutation):
 
     class Arguments:
         input = PovertyCertificationApplyInput(required=True)
+        evidence = Upload(description="Evidence of the mechanism: PDF, JPEG, PNG or WebP, 10 MB.")
 
     class Meta:
         description = (
@@ -67,7 +69,7 @@ class PovertyCertificationApply(BaseMutation):
         error_type_class = PovertyError
 
     @classmethod
-    def perform_mutation(cls, root, info, input):
+    def perform_mutation(cls, root, info, input, evidence=None):
         from backend.divisions.models import Village
 
         user = info.context.user
@@ -95,6 +97,7 @@ class PovertyCertificationApply(BaseMutation):
             ],
             village=village,
             description=input.get("description") or "",
+            evidence=evidence,
             **terms,
         )
         return cls(certification=certification)

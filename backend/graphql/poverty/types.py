@@ -6,7 +6,9 @@ from __future__ import annotations
 import graphene
 from graphene_django import DjangoObjectType
 
+from backend.graphql.core.dataloaders import load
 from backend.graphql.core.money import Money
+from backend.graphql.poverty.dataloaders import HouseholdCountByCertificationLoader
 from backend.graphql.poverty.enums import (
     PovertyCertificationStatusEnum,
     PovertyMechanismEnum,
@@ -69,7 +71,7 @@ class PovertyCertification(DjangoObjectType):
 
     @staticmethod
     def resolve_beneficiary_households(root: Certification, info):
-        return root.beneficiaries.filter(household__isnull=False).count()
+        return load(info, HouseholdCountByCertificationLoader, root.pk)
 
     @staticmethod
     def resolve_reason(root: Certification, info):
