@@ -11,8 +11,9 @@ the same idempotency key returns the first redemption and changes nothing.
 
 Every attempt is logged (`RedemptionAttempt`), successes and failures alike, in its own
 transaction so a refusal is recorded although the redemption wrote nothing. An account with
-`REDEMPTION_FAILURE_LIMIT` failures within `REDEMPTION_FAILURE_WINDOW` is refused until the
-window has passed (guessing codes at the gate is slow by design).
+`REDEMPTION_FAILURE_LIMIT` wrong codes (not a code, or not one of the venue's) within
+`REDEMPTION_FAILURE_WINDOW` is refused until the window has passed: guessing codes at the gate
+is slow by design, while a real voucher refused (used up, expired) does not count.
 
 Undo: within `UNDO_WINDOW` of the redemption, by staff of the same venue, with a reason, at most
 `UNDO_LIMIT` times per voucher; the use comes back.
@@ -86,12 +87,15 @@ def _log(user, venue, code: str, outcome: str, voucher=None) -> None:
     )
 
 
+# The refusals that look like guessing: a code that is not one, or none of this venue's. A real
+# voucher refused (used up, expired, refunded) is the visitor's problem, not a guess.
+GUESSES = (TourismErrorCode.INVALID_CODE, TourismErrorCode.WRONG_VENUE)
+
+
 def _throttled(user, now: dt.datetime) -> bool:
-    failures = (
-        RedemptionAttempt.objects.filter(user=user, at__gte=now - REDEMPTION_FAILURE_WINDOW)
-        .exclude(outcome__in=(OUTCOME_REDEEMED, OUTCOME_UNDONE))
-        .count()
-    )
+    failures = RedemptionAttempt.objects.filter(
+        user=user, at__gte=now - REDEMPTION_FAILURE_WINDOW, outcome__in=GUESSES
+    ).count()
     return failures >= REDEMPTION_FAILURE_LIMIT
 
 

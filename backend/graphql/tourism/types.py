@@ -190,3 +190,26 @@ class TourismVoucher(DjangoObjectType):
     @staticmethod
     def resolve_order_number(root, info):
         return str(root.order.number)
+
+
+class VenueReportDay(graphene.ObjectType):
+    date = graphene.Date(required=True, description="A day in Asia/Shanghai.")
+    sold = graphene.Int(required=True, description="Vouchers issued that day.")
+    sales = graphene.Field(Money, required=True, description="Their paid amount.")
+    redeemed = graphene.Int(required=True, description="Redemptions that day (undone excluded).")
+
+
+class VenueSettlement(graphene.ObjectType):
+    sales = graphene.Field(Money, required=True)
+    refunds = graphene.Field(Money, required=True, description="Refunds reversed (negative).")
+    commission = graphene.Field(Money, required=True)
+    net = graphene.Field(Money, required=True, description="What the venue is owed.")
+
+
+class VenueReport(graphene.ObjectType):
+    days = graphene.List(graphene.NonNull(VenueReportDay), required=True)
+    no_show_rate = graphene.Float(
+        description="Share of dated vouchers for visits in the range that expired unused "
+        "(refunds excluded); null when there were none."
+    )
+    settlement = graphene.Field(VenueSettlement, required=True)
