@@ -614,6 +614,11 @@ def initialize_transaction(
     if coverage.charged + coverage.authorized >= total.amount:
         raise _error(_("此购物车已付清。"), PaymentErrorCode.CHECKOUT_ALREADY_PAID, "id")
     _supersede_open_payments(checkout, user=user)
+    coverage = checkout_payment_coverage(checkout)
+    if coverage.charged + coverage.authorized >= total.amount:
+        # An earlier payment turned out to be paid when it was being withdrawn (the shopper
+        # paid it a moment ago): no second payment. Its provider reports it again.
+        raise _error(_("此购物车已付清。"), PaymentErrorCode.CHECKOUT_ALREADY_PAID, "id")
     token = uuid.uuid5(IDEMPOTENCY_NAMESPACE, f"{checkout.pk}:{key}") if key else uuid.uuid4()
     item = TransactionItem.objects.create(
         token=token,

@@ -60,7 +60,11 @@ def start_native_payment(request: HttpRequest, checkout: Checkout, gateway: str)
     if gateway == Gateway.ALIPAY:
         data["tradeType"] = "WAP" if is_phone(request) else "PAGE"
     elif is_phone(request) and not in_wechat(request):
-        data.update(tradeType="H5", clientIp=request.META.get("REMOTE_ADDR", "127.0.0.1"))
+        # WeChat Pay wants the payer's own address (behind the load balancer: the first
+        # X-Forwarded-For entry).
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[0].strip()
+        client_ip = forwarded or request.META.get("REMOTE_ADDR", "127.0.0.1")
+        data.update(tradeType="H5", clientIp=client_ip)
     else:
         data["tradeType"] = "NATIVE"
     step = initialize_transaction(

@@ -171,3 +171,17 @@ def test_a_second_payment_closes_the_first_trade(sandbox, checkout):
     assert sandbox.wechatpay.trades[number_of(first)].state == "CLOSED"
     item = TransactionItem.objects.get(pk=first.transaction.pk)
     assert item.events.filter(type=Type.CANCEL_SUCCESS).exists()
+
+
+def test_starting_another_payment_after_paying_the_first_is_refused(sandbox, checkout):
+    """The shopper paid by QR a moment ago (no notification yet) and then picks Alipay: the
+    WeChat Pay order cannot be closed because it is paid, so no second payment starts."""
+    from django.core.exceptions import ValidationError
+
+    first = start(checkout, "wechatpay")
+    sandbox.wechatpay.pay(number_of(first))
+    with pytest.raises(ValidationError) as refused:
+        start(checkout, "alipay")
+    assert refused.value.error_dict["id"][0].code == "CHECKOUT_ALREADY_PAID"
+    assert sandbox.wechatpay.trades[number_of(first)].state == "SUCCESS"
+    assert not TransactionItem.objects.filter(gateway="alipay").exists()
