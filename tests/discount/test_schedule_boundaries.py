@@ -131,3 +131,23 @@ def test_cached_graphql_responses_change_price_at_the_exact_instant(gql, rice, c
     assert shown() == (31.92, 39.9)
     clock.set(END)
     assert shown() == (39.9, 39.9)
+
+
+def test_the_whole_page_cache_of_first_visits_changes_price_at_the_exact_instant(
+    client, rice, clock
+):
+    from backend.brand.models import PublicBrand
+
+    PublicBrand.objects.create(
+        name="伊山伊水",
+        slug="yishan-yishui",
+        county_name="灌云县",
+        channel=rice.product.channel_listings.get().channel,
+    )
+    url = reverse("storefront:home")
+    clock.set(START - TICK)
+    first = client.get(url).content.decode()
+    assert "39.90" in first and "31.92" not in first
+    assert client.get(url).content.decode() == first  # served whole from the cache
+    clock.set(START)
+    assert "31.92" in client.get(url).content.decode()
