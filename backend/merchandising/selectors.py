@@ -145,7 +145,7 @@ def campaign_lists(channel: Channel | None, at: datetime) -> dict[str, list[Camp
     }
 
 
-def campaign_products(campaign: Campaign, channel: Channel, limit: int = 48) -> list:
+def campaign_products(campaign: Campaign, channel: Channel, limit: int = 24) -> list:
     from backend.storefront import selectors as storefront
 
     if campaign.collection_id is None:

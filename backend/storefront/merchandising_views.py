@@ -10,6 +10,7 @@ charges.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cached_property
 
 from django.http import Http404
 from django.shortcuts import render
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from backend.catalog.schedule import schedule_epoch
 from backend.merchandising import selectors
 from backend.merchandising.models import Campaign, HomeSection, LivestreamEvent, ScheduleStatus
 from backend.merchandising.promotions import describe_promotions
@@ -47,6 +49,28 @@ def _staff_at(request) -> datetime:
     """Staff who may preview can look at a campaign or livestream page at another instant."""
     at = home_preview_instant(request)
     return at or timezone.now()
+
+
+class CampaignProducts:
+    """The campaign's product cards, built only when their cached fragment misses (keyed by
+    the catalog version and the schedule epoch, so prices change at a promotion's instant)."""
+
+    def __init__(self, campaign, channel, *, preview: bool):
+        self.campaign = campaign
+        self.channel = channel
+        self.preview = preview
+
+    @property
+    def fragment_seconds(self) -> int:
+        return 0 if self.preview else 300
+
+    @cached_property
+    def epoch(self) -> int:
+        return schedule_epoch()
+
+    @cached_property
+    def cards(self) -> list:
+        return selectors.campaign_products(self.campaign, self.channel)
 
 
 @require_GET
@@ -96,9 +120,11 @@ def campaign_detail(request, slug: str):
         promotions=describe_promotions(campaign.promotions.all(), at=at)
         if status != ScheduleStatus.ENDED
         else [],
-        cards=selectors.campaign_products(campaign, channel)
+        products=CampaignProducts(
+            campaign, channel, preview=at is not None and "preview_at" in request.GET
+        )
         if status == ScheduleStatus.RUNNING
-        else [],
+        else None,
     )
     return render(request, "storefront/merchandising/campaign.html", context)
 

@@ -143,3 +143,17 @@ def test_sitemap_lists_published_campaigns_and_the_live_page(client, campaign):
     assert "/campaigns/nianhuo/" in xml and "/live/" in xml
     Campaign.objects.filter(pk=campaign.pk).update(is_published=False)
     assert "/campaigns/nianhuo/" not in client.get("/sitemap.xml").content.decode()
+
+
+def test_campaign_products_come_from_a_cached_fragment(client, campaign, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock.set(START)
+    with CaptureQueriesContext(connection) as first:
+        client.get("/campaigns/nianhuo/")
+    with CaptureQueriesContext(connection) as second:
+        html = client.get("/campaigns/nianhuo/").content.decode()
+    assert "东王集大米" in html and "¥11.52" in html
+    assert len(second.captured_queries) < len(first.captured_queries)
+    assert not any("catalog_product" in q["sql"] for q in second.captured_queries)
