@@ -10,6 +10,7 @@ from django.db.models import Q
 from backend.catalog.selectors import visible_products
 from backend.graphql.channel.resolvers import resolve_channel
 from backend.graphql.core.connection import CountableConnection, resolve_connection
+from backend.graphql.core.dataloaders import loaders_of
 from backend.graphql.core.errors import ApiError, QueryErrorCode
 from backend.graphql.poverty.types import (
     LowIncomeHousehold,
@@ -60,6 +61,8 @@ class PovertyQueries(graphene.ObjectType):
             if product is not None and product not in products:
                 product._channel = channel_obj
                 products.append(product)
+        # Registered, so each loader under the products runs once for all of them.
+        loaders_of(info).register(products)
         return PovertyZone(products=products, stats=selectors.zone_stats())
 
     @staticmethod
