@@ -180,3 +180,17 @@ def test_a_product_change_queues_a_refresh_after_commit(
         product.name = "东王集精制面粉"
         product.save()
     assert cache.get(rules.REFRESH_LOCK_KEY) == 1
+
+
+def test_brand_rule_without_the_brand_module_is_a_typed_error(catalogue, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "backend.brand.selectors", None)  # import fails
+    collection = Collection.objects.create(name="品牌授权产品", slug="licensed")
+    with pytest.raises(ValidationError) as raised:
+        set_collection_rule(
+            collection=collection, rule={"conditions": [{"kind": "brand_licensed"}]}
+        )
+    assert raised.value.error_dict["rule"][0].code == "RULE_UNAVAILABLE"
+    collection.refresh_from_db()
+    assert collection.kind == CollectionKind.MANUAL
