@@ -183,6 +183,22 @@ def affected_lines(batch: Batch):
     )
 
 
+def affected(batch: Batch) -> list[tuple[Any, Any, int, int | None]]:
+    """(order line, order, quantity, station) of every order line that took the batch: two
+    queries on indexed foreign keys, whatever the size of the event log."""
+    rows = list(
+        BatchAllocation.objects.filter(batch=batch)
+        .order_by("order_line__order_id", "order_line_id")
+        .values_list("order_line_id", "order_line__order_id", "quantity")
+    )
+    stations = dict(
+        ShipmentLine.objects.filter(order_line_id__in=[row[0] for row in rows]).values_list(
+            "order_line_id", "shipment__destination_station_id"
+        )
+    )
+    return [(line, order, quantity, stations.get(line)) for line, order, quantity in rows]
+
+
 def _block_stock(batch: Batch, actor) -> int:
     """Take the batch's unsold units out of the vendor's sellable stock (locks: stocks in pk
     order, then the batch, as allocation does)."""
@@ -242,20 +258,16 @@ def open_recall(
         refund_policy=refund_policy,
         opened_by=actor,
     )
-    shipment_lines = ShipmentLine.objects.filter(
-        order_line__batch_allocations__batch=target
-    ).select_related("shipment")
-    station_of = {row.order_line_id: row.shipment.destination_station_id for row in shipment_lines}
     notices = [
         RecallNotice(
             recall=recall,
-            order_line_id=row.order_line_id,
-            order_id=row.order_line.order_id,
-            quantity=row.quantity,
-            station_id=station_of.get(row.order_line_id),
+            order_line_id=line_id,
+            order_id=order_id,
+            quantity=quantity,
+            station_id=station_id,
             token=secrets.token_urlsafe(16)[:22],
         )
-        for row in affected_lines(target)
+        for line_id, order_id, quantity, station_id in affected(target)
     ]
     RecallNotice.objects.bulk_create(notices)
     append_event(

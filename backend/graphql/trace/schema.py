@@ -60,7 +60,7 @@ class TraceQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_trace_batches(root, info, filter=None, **pagination):
-        batches = visible_batches(info.context.user)
+        batches = visible_batches(info.context.user).select_related("variant", "base")
         filter = filter or {}
         if filter.get("status"):
             batches = batches.filter(status__in=[enum_value(s) for s in filter["status"]])
