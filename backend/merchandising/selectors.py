@@ -180,6 +180,11 @@ def events_by_status(
     return events.order_by("starts_at", "pk")
 
 
+def live_now(channel: Channel, *, at: datetime, limit: int = 3) -> list[LivestreamEvent]:
+    events = events_by_status(published_events(channel), ScheduleStatus.RUNNING, at)
+    return list(events[:limit])
+
+
 @dataclass
 class LiveProduct:
     """A featured product on the event page: its card (the price a shopper pays now, from

@@ -114,6 +114,13 @@ class HomeContent:
         )
 
     @cached_property
+    def live_events(self):
+        """Livestreams on air now (直播中), shown above the sections."""
+        if self.channel is None:
+            return []
+        return merchandising.live_now(self.channel, at=self.preview_at or timezone.now())
+
+    @cached_property
     def new_products(self):
         return selectors.new_products(self.channel, HOME_PRODUCTS) if self.channel else []
 

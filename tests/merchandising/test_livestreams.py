@@ -191,3 +191,14 @@ def test_an_unpublished_event_is_shown_to_managers_only(client, shop, rice):
     assert "东王集新米直播" not in client.get("/live/").content.decode()
     client.force_login(make_manager())
     assert client.get(f"/live/{event.pk}/").status_code == 200
+
+
+def test_home_page_announces_a_livestream_only_while_it_is_on_air(client, shop, rice, clock):
+    event = save_event(shop, rice)
+    clock.set(START - timedelta(seconds=1))
+    assert f'href="/live/{event.pk}/"' not in client.get("/").content.decode()
+    clock.set(START)
+    html = client.get("/").content.decode()
+    assert f'href="/live/{event.pk}/"' in html and "直播中" in html
+    clock.set(END)
+    assert f'href="/live/{event.pk}/"' not in client.get("/").content.decode()
