@@ -119,18 +119,42 @@ def _entries(year: int):
     )
 
 
-def _benefit_households(entries, field_name: str) -> dict:
-    """Per group: households whose benefit this year is positive."""
-    per = (
-        entries.filter(household__isnull=False)
-        .values(field_name, "household_id")
+@dataclass(frozen=True)
+class Benefits:
+    """What reached whom this year, from one aggregate query over the benefit entries:
+    benefit per village, and how many households gained (a positive total) per village,
+    vendor and product."""
+
+    village_totals: dict
+    households: dict  # (dimension, key) → households with a positive total
+
+    def count(self, dimension: str, key) -> int:
+        return self.households.get((dimension, key), 0)
+
+
+def benefits(year: int) -> Benefits:
+    rows = (
+        _entries(year)
+        .values("village_id", "household_id", "sale__vendor_id", "sale__product_id")
         .annotate(total=Sum("amount"))
-        .filter(total__gt=0)
     )
-    counts: dict = defaultdict(int)
-    for row in per:
-        counts[row[field_name]] += 1
-    return counts
+    village_totals: dict = defaultdict(lambda: ZERO)
+    per_household: dict = defaultdict(lambda: ZERO)
+    for row in rows:
+        village_totals[row["village_id"]] += row["total"]
+        if row["household_id"] is None:
+            continue
+        for dimension, key in (
+            ("village", row["village_id"]),
+            ("vendor", row["sale__vendor_id"]),
+            ("product", row["sale__product_id"]),
+        ):
+            per_household[(dimension, key, row["household_id"])] += row["total"]
+    households: dict = defaultdict(int)
+    for (dimension, key, _household), total in per_household.items():
+        if total > 0:
+            households[(dimension, key)] += 1
+    return Benefits(village_totals=dict(village_totals), households=dict(households))
 
 
 def monthly(year: int) -> list[Row]:
@@ -154,13 +178,8 @@ def monthly(year: int) -> list[Row]:
     ]
 
 
-def by_village(year: int) -> list[Row]:
-    entries = _entries(year)
-    households = _benefit_households(entries, "village_id")
-    totals = {
-        row["village_id"]: row["benefit"]
-        for row in entries.values("village_id").annotate(benefit=Sum("amount"))
-    }
+def by_village(gained: Benefits) -> list[Row]:
+    totals = gained.village_totals
     villages = Village.objects.filter(
         Q(pk__in=list(totals)) | Q(is_economically_weak=True)
     ).select_related("town")
@@ -169,7 +188,7 @@ def by_village(year: int) -> list[Row]:
             key=village.code,
             label=str(village),
             benefit=totals.get(village.pk, ZERO),
-            households=households.get(village.pk, 0),
+            households=gained.count("village", village.pk),
             extra=_("经济薄弱村") if village.is_economically_weak else "",
         )
         for village in villages
@@ -192,7 +211,9 @@ def by_town(village_rows: list[Row]) -> list[Row]:
     ]
 
 
-def _grouped(year: int, field_name: str, label_field: str) -> list[Row]:
+def _grouped(
+    year: int, field_name: str, label_field: str, gained: Benefits, dimension: str
+) -> list[Row]:
     rows = (
         _sales(year)
         .filter(excluded=Exclusion.NONE)
@@ -200,7 +221,6 @@ def _grouped(year: int, field_name: str, label_field: str) -> list[Row]:
         .annotate(sales=Sum("amount"), quantity=Sum("quantity"), benefit=Sum("benefit_amount"))
         .order_by("-sales", field_name)
     )
-    households = _benefit_households(_entries(year), f"sale__{field_name}")
     return [
         Row(
             key=str(row[field_name]),
@@ -208,25 +228,19 @@ def _grouped(year: int, field_name: str, label_field: str) -> list[Row]:
             sales=row["sales"] or ZERO,
             quantity=row["quantity"] or 0,
             benefit=row["benefit"] or ZERO,
-            households=households.get(row[field_name], 0),
+            households=gained.count(dimension, row[field_name]),
         )
         for row in rows
     ]
 
 
-def coverage(year: int) -> Coverage:
+def coverage(gained: Benefits) -> Coverage:
     weak = Village.objects.filter(is_economically_weak=True)
     served = set(
         weak.filter(serving_stations__status=StationStatus.ACTIVE).values_list("pk", flat=True)
     )
-    reached = set(
-        _entries(year)
-        .filter(village__is_economically_weak=True)
-        .values("village_id")
-        .annotate(total=Sum("amount"))
-        .filter(total__gt=0)
-        .values_list("village_id", flat=True)
-    )
+    positive = [pk for pk, total in gained.village_totals.items() if total > 0]
+    reached = set(weak.filter(pk__in=positive).values_list("pk", flat=True))
     # The plan's 50 %, the same setting the station network's coverage reads.
     target = weak_village_target() * 100
     return Coverage(
@@ -281,7 +295,8 @@ def yearly_report(year: int) -> Report:
         excluded=Sum("amount", filter=~Q(excluded=Exclusion.NONE)),
         lines=Count("pk"),
     )
-    villages = by_village(year)
+    gained = benefits(year)
+    villages = by_village(gained)
     return Report(
         year=year,
         target=annual_target(),
@@ -291,8 +306,8 @@ def yearly_report(year: int) -> Report:
         months=monthly(year),
         villages=villages,
         towns=by_town(villages),
-        vendors=_grouped(year, "vendor_id", "vendor__name"),
-        products=_grouped(year, "product_id", "product__name"),
-        coverage=coverage(year),
+        vendors=_grouped(year, "vendor_id", "vendor__name", gained, "vendor"),
+        products=_grouped(year, "product_id", "product__name", gained, "product"),
+        coverage=coverage(gained),
         inclusion=inclusion(year),
     )
