@@ -354,3 +354,36 @@ def test_services_refuse_a_person_without_the_permission(shop):
             actor=UserFactory(is_staff=True),
         )
     assert not Campaign.objects.exists()
+
+
+def test_update_and_delete_mutations(manager_gql, shop, rice):
+    section = services.save_home_section(
+        section=None, data={"channel": shop.channel, "kind": "banner", "title": "旧标题"}
+    )
+    section_id = to_global_id("HomeSection", section.pk)
+    updated = manager_gql.query(
+        """mutation($id: ID!) { homeSectionUpdate(id: $id, input: {title: "新标题", sortOrder: 5})
+        { homeSection { title sortOrder } errors { field code } } }""",
+        {"id": section_id},
+    )["homeSectionUpdate"]
+    assert updated == {"homeSection": {"title": "新标题", "sortOrder": 5}, "errors": []}
+    refused = manager_gql.query(
+        """mutation($id: ID!) { homeSectionUpdate(id: $id, input: {linkUrl: "javascript:x"})
+        { errors { field code } } }""",
+        {"id": section_id},
+    )["homeSectionUpdate"]
+    assert refused["errors"] == [{"field": "linkUrl", "code": "INVALID_LINK"}]
+    section.refresh_from_db()
+    assert section.link_url == "" and section.title == "新标题"
+    deleted = manager_gql.query(
+        """mutation($id: ID!) {
+          homeSectionDelete(id: $id) { homeSection { id } errors { code } } }""",
+        {"id": section_id},
+    )["homeSectionDelete"]
+    assert deleted == {"homeSection": {"id": section_id}, "errors": []}
+    assert not HomeSection.objects.exists()
+    missing = manager_gql.query(
+        """mutation($id: ID!) { campaignDelete(id: $id) { errors { field code } } }""",
+        {"id": to_global_id("Campaign", 999999)},
+    )["campaignDelete"]
+    assert missing["errors"] == [{"field": "id", "code": "NOT_FOUND"}]
