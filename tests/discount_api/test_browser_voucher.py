@@ -1,6 +1,7 @@
-"""In Chromium on a phone: rice into the cart, the seeded code YISHAN10 applied in the cart's
-voucher box, a guest checkout with pickup at the village station and the dummy payment, and the
-discount on the order page and in the Order row. Screenshots: `voucher-<nn>-<step>.png`."""
+"""In Chromium on a phone: the seeded flash sale on /flash-sale/, rice into the cart, the
+seeded code YISHAN10 applied in the cart's voucher box, a guest checkout with pickup at the
+village station and the dummy payment, and the discount on the order page and in the Order
+row. Screenshots: `voucher-<nn>-<step>.png`."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ def test_voucher_applied_in_the_cart_is_on_the_order(browser, seeded, screenshot
         page.screenshot(path=screenshots / f"voucher-{next(shots):02d}-{step}.png", full_page=True)
 
     try:
+        # The seeded flash sale, on the page the footer links to.
+        page.goto(seeded + "/flash-sale/")
+        sale = page.locator(".flash-sale", has_text="东王集大米").first
+        assert "¥39.90" in sale.inner_text() and "每人限购 2 件" in sale.inner_text()
+        shot("flash-sale")
+
         page.goto(seeded + "/p/dongwangji-rice/")
         page.fill("#quantity", "2")
         page.get_by_role("button", name="加入购物车").click()
