@@ -53,7 +53,7 @@ def test_cancellation_is_texted_and_mailed_after_commit(
     assert sms == [
         {
             "phone": paid_order.user_phone,
-            "message": f"您的订单 {paid_order.number}（¥64.00）已取消。",
+            "message": f"【县域电商】您的订单 {paid_order.number}（¥64.00）已取消。",
             "language": "zh-hans",
         }
     ]
@@ -85,7 +85,7 @@ def test_fulfilment_notifies_unless_told_not_to(
     assert sms == []
     with django_capture_on_commit_callbacks(execute=True):
         services.fulfill_order(paid_order, [(second, 2)], user=manager)
-    assert sms[0]["message"] == f"您的订单 {paid_order.number} 已发货，请留意收货。"
+    assert sms[0]["message"] == f"【县域电商】您的订单 {paid_order.number} 已发货，请留意收货。"
     assert _notifications(paid_order) == [{"kind": "fulfilled", "channels": ["sms", "email"]}]
 
 
@@ -98,7 +98,7 @@ def test_payment_notifies_once_when_the_order_becomes_paid(
     with django_capture_on_commit_callbacks(execute=True):
         mark_order_paid(order, user=manager, psp_reference="R-1")
     assert [item["message"] for item in sms] == [
-        f"您的订单 {order.number} 已支付 ¥25.60，我们会尽快为您发货。"
+        f"【县域电商】您的订单 {order.number} 已支付 ¥25.60，我们会尽快为您发货。"
     ]
     assert mail.outbox == []  # no e-mail address given
     assert _notifications(order) == [{"kind": "paid", "channels": ["sms"]}]
