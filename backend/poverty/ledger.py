@@ -51,11 +51,12 @@ def exclusion_for(order: Order, vendor_id: int | None) -> str:
     if vendor_id is None:
         return Exclusion.NONE
     user_ids = [order.user_id] if order.user_id else []
-    phone = (order.user_phone or "").strip()
+    # Accounts keep phones as +86…, orders as typed: compare the 11-digit mainland number.
+    digits = "".join(ch for ch in (order.user_phone or "") if ch.isdigit())[-11:]
     staff = VendorStaff.objects.filter(vendor_id=vendor_id)
     if user_ids and staff.filter(user_id__in=user_ids).exists():
         return Exclusion.VENDOR_STAFF
-    if phone and staff.filter(user__phone=phone).exists():
+    if len(digits) == 11 and staff.filter(user__phone__endswith=digits).exists():
         return Exclusion.VENDOR_STAFF
     if (
         user_ids
