@@ -31,6 +31,7 @@ import os
 import platform
 import statistics
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -275,9 +276,25 @@ def main() -> None:
         f"Recall lookup: {lookup:.1f} ms median for {found} order lines "
         f"(open_recall, rolled back: {opened:.1f} ms median)"
     )
-    code = Batch.objects.filter(variant__product__name="东王集大米").values_list("code", flat=True)
+    code = (
+        Batch.objects.filter(variant__product__name="东王集大米")
+        .exclude(lot_number__startswith="BENCH-")
+        .values_list("code", flat=True)
+    )
     path = f"/trace/{code.first()}/"
-    server = serve(env, args.port, args.workers, {})
+    # Production serves static files from the manifest storage: collect them first.
+    static_root = Path(tempfile.mkdtemp(prefix="trace-static-"))
+    production = {
+        **env,
+        "COUNTY_MARKET_ENV": "production",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "FIELD_ENCRYPTION_KEYS": "YmVuY2gtb25seS1rZXktbmV2ZXItdXNlZC1lbHNld2g=",
+        "STATIC_ROOT": str(static_root),
+    }
+    manage(production, "collectstatic", "--noinput")
+    server = serve(env, args.port, args.workers, {"STATIC_ROOT": str(static_root)})
     try:
         hammer(args.port, path, concurrency=2, requests=20)  # warm-up
         latencies, errors = hammer(
