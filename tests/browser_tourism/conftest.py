@@ -1,0 +1,3 @@
+"""The tourism pages in Chromium run on the browser fixtures of `tests/browser/`."""
+
+from tests.browser.conftest import browser, screenshots, seeded  # noqa: F401
