@@ -62,6 +62,12 @@ def test_free_cancellation_before_the_deadline_refunds_in_full_through_the_gatew
     assert result["tourismVouchers"][0]["status"] == "REFUNDED"
     refunds = TransactionEvent.objects.filter(type=TransactionEventType.REFUND_SUCCESS)
     assert [e.amount_value for e in refunds] == [Decimal("60.00")]
+    # The refund names the order line and the unit given back (OrderGrantedRefundLine).
+    from backend.order.models import OrderGrantedRefundLine
+
+    granted = OrderGrantedRefundLine.objects.get()
+    assert (granted.order_line_id, granted.quantity) == (vouchers[0].order_line_id, 1)
+    assert granted.amount_value == Decimal("60.00")
     assert Capacity.objects.get(tourism_product=tickets["rules"], date=day).sold == 1
     reversal = VenueLedgerEntry.objects.get(kind="refund")
     assert (reversal.amount, reversal.commission, reversal.net) == (
@@ -83,6 +89,9 @@ def test_after_the_deadline_the_fee_is_kept(channel, tickets, shopper):
     result = shopper_gql(shopper).query(REFUND, {"ids": ids(vouchers)})["tourismVoucherRefund"]
     assert result["errors"] == []
     assert result["amount"]["amount"] == 54.0  # 60.00 less the 10% fee
+    from backend.order.models import OrderGrantedRefund
+
+    assert OrderGrantedRefund.objects.get().amount_value == Decimal("54.00")
     reversal = VenueLedgerEntry.objects.get(kind="refund")
     assert reversal.amount == Decimal("-54.00")
 
