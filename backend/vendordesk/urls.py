@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
-from backend.vendordesk import apply_views, brand_views, join_views, views
+from backend.vendordesk import apply_views, brand_views, join_views, poverty_views, views
 
 app_name = "vendordesk"
 
@@ -45,6 +45,8 @@ urlpatterns: list = [
         brand_views.product_licence_request,
         name="product-licence-request",
     ),
+    # The poverty-alleviation certification (扶贫产品认定): backend/vendordesk/poverty_views.py.
+    path("products/<int:pk>/poverty/", poverty_views.product_poverty, name="product-poverty"),
     path("sales/", views.sales, name="sales"),
     path("statements/", views.statements, name="statements"),
     path("statements/<int:pk>/", views.statement, name="statement"),

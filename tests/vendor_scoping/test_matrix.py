@@ -155,6 +155,8 @@ PAGE_MATRIX: dict[str, dict[str, str]] = {
     "product-submit":         dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "product-licence-request": dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403,
                                     ANON=LOGIN),
+    # The poverty-alleviation certification (issue #12): status and application form.
+    "product-poverty":        dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "sales":                  dict(OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "statements":             dict(OWN=OK, SHOPPER=E403, ANON=LOGIN),
     "statement":              dict(X_OWNER=E404, X_STAFF=E404, OWN=OK, SHOPPER=E403, ANON=LOGIN),
@@ -888,6 +890,16 @@ PAGES: dict[str, Page] = {
     ),
     "product-submit": Page(lambda world, side: {"pk": side.draft.pk}, post=True),
     "product-licence-request": Page(lambda world, side: {"pk": side.approved.pk}, post=True),
+    "product-poverty": Page(
+        lambda world, side: {"pk": side.approved.pk},
+        form=True,
+        data=lambda world, side: {
+            "mechanism": "employment",
+            "wage_per_unit": "1.50",
+            "households": "NO-SUCH-1",
+            "description": "跨商家申请",
+        },
+    ),
     "sales": Page(),
     "statements": Page(),
     "statement": Page(lambda world, side: {"pk": side.statement.pk}),
