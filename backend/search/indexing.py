@@ -65,6 +65,11 @@ def reindex_products(product_ids: Iterable[int]) -> int:
     written = 0
     for start in range(0, len(ids), _BATCH):
         written += _reindex_batch(ids[start : start + _BATCH])
+    # The segmented, weighted document (backend.search.documents) follows through the
+    # debounced Celery task once this transaction commits.
+    from backend.search.signals import _enqueue_later
+
+    _enqueue_later(ids)
     return written
 
 

@@ -1,42 +1,46 @@
-"""Product search in PostgreSQL, Chinese-aware without a segmenter.
+"""Product search in PostgreSQL without extensions.
 
-Chinese has no spaces between words, so PostgreSQL's word-based full-text search finds nothing
-for `大米` inside `东王集大米`. Instead each product keeps a `search_document` (name, category,
-vendor, attribute values, description, SKUs; built by `backend.search.indexing`), and a query
-matches when every whitespace-separated term occurs in it as a substring. A trigram GIN index
-(pg_trgm, gin_trgm_ops) serves these `ILIKE '%term%'` lookups for terms of three or more
-characters. Ranking prefers exact names, then names that start with the query, then names that
-contain it, then matches elsewhere in the document.
+Each product has a SearchDocument (backend.search.models) whose weighted tsvector holds
+jieba-segmented words, their pinyin and initials (built in Python, see
+backend.search.documents), in a GIN index. A query is segmented the same way, expanded with
+synonyms and pinyin prefixes, corrected against the vocabulary when a word is unknown
+(backend.search.query), and matched with `@@`. The rank orders text relevance first (ts_rank
+with weights name 1.0, category/vendor 0.4, attributes 0.2, description 0.1, in tiers of
+0.01 worth 100 points), then in stock (10 points), then the configured boosts (under 10 points:
+brand licence, poverty zone, sales).,
 """
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import FloatField, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from backend.search.backends.base import SearchBackend
+from backend.search.query import ParsedQuery, parse
 
-MAX_TERMS = 8
+WEIGHTS = "{0.1,0.2,0.4,1.0}"
+RANK_SQL = (
+    "SELECT floor(ts_rank('" + WEIGHTS + "'::float4[], d.vector, %s::tsquery) * 100) * 100"
+    " + CASE WHEN d.in_stock THEN 10 ELSE 0 END + d.boost"
+    ' FROM search_searchdocument d WHERE d.product_id = "catalog_product"."id"'
+)
+MATCH_SQL = "SELECT d.product_id FROM search_searchdocument d WHERE d.vector @@ %s::tsquery"
 
 
 def query_terms(query: str) -> list[str]:
-    return [term for term in query.split() if term][:MAX_TERMS]
+    return parse(query, correct=False).words
 
 
 class PostgresBackend(SearchBackend):
     def search_products(self, queryset: QuerySet, query: str) -> QuerySet:
-        terms = query_terms(query)
-        if not terms:
-            return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
-        condition = Q()
-        for term in terms:
-            condition &= Q(search_document__icontains=term)
-        phrase = " ".join(terms)
-        rank = Case(
-            When(name__iexact=phrase, then=Value(100)),
-            When(name__istartswith=phrase, then=Value(60)),
-            When(name__icontains=phrase, then=Value(40)),
-            When(name__icontains=terms[0], then=Value(20)),
-            default=Value(10),
-            output_field=IntegerField(),
+        parsed = parse(query)
+        return self.apply(queryset, parsed)
+
+    def apply(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        if parsed.is_empty:
+            if parsed.raw_nonblank:
+                return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+            return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        return queryset.filter(pk__in=RawSQL(MATCH_SQL, [parsed.tsquery])).annotate(
+            search_rank=RawSQL(RANK_SQL, [parsed.tsquery], output_field=FloatField())
         )
-        return queryset.filter(condition).annotate(search_rank=rank)

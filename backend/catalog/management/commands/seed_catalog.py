@@ -22,6 +22,7 @@ from backend.discount.seed import seed_discounts
 from backend.listings.seed import seed_listings
 from backend.merchandising.seed import seed_merchandising
 from backend.poverty.seed import seed_poverty
+from backend.search.seed import seed_search
 from backend.tourism.seed import seed_tourism
 from backend.trace.seed import seed_trace
 
@@ -110,6 +111,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         poverty = seed_poverty(path=path)
         self._write_report(poverty, title=_("扶贫专区"), seconds=time.monotonic() - started)
+        # Synonyms and a full rebuild of the search documents and vocabulary last, when the
+        # licences and certifications that boost ranking exist (backend/search/seed.py).
+        started = time.monotonic()
+        search = seed_search(path=path)
+        self._write_report(search, title=_("商品搜索"), seconds=time.monotonic() - started)
 
     def _write_report(self, report: SeedReport, *, title: str, seconds: float) -> None:
         self.stdout.write(f"{title}（{seconds:.2f}s）")

@@ -1,0 +1,80 @@
+"""Search documents, staff-edited synonyms and the term vocabulary (typos, suggestions)."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchDocument(models.Model):
+    """One row per product: its segmented, pinyin-expanded text in a weighted tsvector.
+
+    Weights: A name, B category and vendor, C attributes (origin town, certification) and
+    variant names, D description. The facet columns let a search count categories, vendors,
+    towns, certifications, price bands and the zone without joining the catalog again.
+    """
+
+    product = models.OneToOneField(
+        "catalog.Product", related_name="search_doc", on_delete=models.CASCADE, primary_key=True
+    )
+    vector = SearchVectorField(null=True)
+    tokens = models.TextField(blank=True, default="")
+    in_stock = models.BooleanField(default=False)
+    boost = models.FloatField(default=0)
+    brand_licensed = models.BooleanField(default=False)
+    poverty_zone = models.BooleanField(default=False)
+    sales = models.IntegerField(default=0)
+    origin_town = models.CharField(max_length=100, blank=True, default="")
+    certifications = models.JSONField(default=list, blank=True)
+    min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("搜索文档")
+        verbose_name_plural = _("搜索文档")
+        indexes = [GinIndex(fields=["vector"], name="search_doc_vector_gin")]
+
+    def __str__(self) -> str:
+        return f"search document of product {self.product_id}"
+
+
+class Synonym(models.Model):
+    """A group of interchangeable words (藕, 莲藕); a query for one finds all of them."""
+
+    terms = models.CharField(
+        _("同义词"), max_length=500, help_text=_("用逗号或空格分隔，例如：藕, 莲藕")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("同义词")
+        verbose_name_plural = _("同义词")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.terms
+
+    def term_list(self) -> list[str]:
+        return [t for t in self.terms.replace("，", ",").replace(",", " ").split() if t]
+
+
+class SearchTerm(models.Model):
+    """A word that occurs in the catalogue, with its pinyin and initials: the vocabulary the
+    typo corrector and the suggestions work on (small: thousands of rows)."""
+
+    term = models.CharField(max_length=100, unique=True)
+    pinyin = models.CharField(max_length=300, blank=True, default="", db_index=True)
+    initials = models.CharField(max_length=100, blank=True, default="", db_index=True)
+    frequency = models.IntegerField(default=0)
+    is_product_name = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("搜索词")
+        verbose_name_plural = _("搜索词")
+        ordering = ["-frequency", "term"]
+
+    def __str__(self) -> str:
+        return self.term
