@@ -89,3 +89,29 @@ def test_the_daily_task_reconciles_yesterday(sandbox):
     results = reconcile_yesterday()
     assert {r["gateway"] for r in results} == {"alipay", "wechatpay"}
     assert ReconciliationReport.objects.count() == 2
+
+
+def test_the_dashboard_lists_reports_and_shows_each_mismatch(admin_client):
+    report = ReconciliationReport.objects.create(
+        gateway="alipay",
+        day=today(),
+        statement_rows=2,
+        matched=1,
+        mismatches=[
+            {
+                "kind": "amount",
+                "type": "payment",
+                "out_trade_no": "a" * 32,
+                "reference": "2026",
+                "statement_amount": "25.00",
+                "our_amount": "25.60",
+                "order": "10001",
+            }
+        ],
+    )
+    listing = admin_client.get("/dashboard/payment/reconciliationreport/")
+    assert listing.status_code == 200 and "对账报告" in listing.content.decode()
+    page = admin_client.get(f"/dashboard/payment/reconciliationreport/{report.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "金额不一致" in html and "a" * 32 in html and "10001" in html

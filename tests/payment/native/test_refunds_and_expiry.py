@@ -202,3 +202,21 @@ def test_a_granted_refund_goes_to_alipay_with_its_lines_once(
     assert refused["errors"][0]["extensions"]["exception"]["code"] == "PERMISSION_DENIED"
     assert refused["data"]["transactionRequestRefundForGrantedRefund"] is None
     assert rice.pk
+
+
+def test_a_late_trade_closed_notification_after_a_full_refund_changes_nothing(
+    sandbox, checkout, place_order, staff
+):
+    """Alipay closes a trade once it is fully refunded and notifies TRADE_CLOSED; arriving in
+    any order, it neither takes back the charge nor counts it again."""
+    order, _honey, _rice, number = paid_order(sandbox, checkout, place_order, "alipay")
+    refund_order(order, Decimal("25.60"), user=staff)
+    trade = sandbox.alipay.trades[number]
+    assert trade.status == "TRADE_CLOSED"
+    closed = sandbox.alipay.notification(trade)
+    for _ in range(3):
+        assert post_alipay(closed).content == b"success"
+    item = TransactionItem.objects.get(psp_reference=number)
+    assert (item.charged_value, item.refunded_value) == (Decimal("25.60"), Decimal("25.60"))
+    assert item.events.filter(type=Type.CHARGE_SUCCESS).count() == 1
+    assert not item.events.filter(type=Type.CANCEL_SUCCESS).exists()
