@@ -148,6 +148,15 @@ def test_product_page_query_count_does_not_grow_with_images_and_packs(
 ):
     small = shop.add_product("小", slug="small", prices=(Decimal("1.00"),))
     add_image(small)
+    # A cold product page runs a fixed set of statements whatever the number of images and
+    # packs (counted with CaptureQueriesContext, December 2026): the brand profile; the
+    # schedule boundaries for the page cache (brand licence windows, promotions, special
+    # prices, vouchers, and one UNION over home sections, campaigns and livestreams); the
+    # product with its images, thumbnails, variants, channel prices and attributes; the
+    # running promotion rules and special prices (one each); stock and reservations; the
+    # poverty certification window; the trace batch on sale (two when no batch is saleable:
+    # the FEFO choice, then the newest); the tourism details. The ceiling is that set; the
+    # point of the test is the second half, where four images and seven packs add nothing.
     with django_assert_max_num_queries(20) as few:
         client.get("/p/small/")
     large = shop.add_product("大", slug="large", prices=tuple(Decimal(p) for p in range(1, 8)))
