@@ -33,6 +33,7 @@ from backend.graphql.poverty.mutations import PovertyMutations
 from backend.graphql.poverty.schema import PovertyQueries
 from backend.graphql.routing.figures import RoutingFigureQueries
 from backend.graphql.routing.schema import RoutingQueries
+from backend.graphql.search.schema import SearchQueries
 from backend.graphql.settlement.mutations import SettlementMutations
 from backend.graphql.settlement.schema import SettlementQueries
 from backend.graphql.stationdesk.mutations import StationDeskMutations
@@ -63,6 +64,7 @@ class Query(
     PovertyQueries,
     RoutingQueries,
     RoutingFigureQueries,
+    SearchQueries,
     StationDeskQueries,
     SettlementQueries,
     StationQueries,

@@ -12,8 +12,9 @@ brand licence, poverty zone, sales).,
 
 from __future__ import annotations
 
-from django.db.models import FloatField, QuerySet, Value
+from django.db.models import FloatField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from backend.search.backends.base import SearchBackend
 from backend.search.query import ParsedQuery, parse
@@ -41,6 +42,17 @@ class PostgresBackend(SearchBackend):
             if parsed.raw_nonblank:
                 return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
             return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-        return queryset.filter(pk__in=RawSQL(MATCH_SQL, [parsed.tsquery])).annotate(
-            search_rank=RawSQL(RANK_SQL, [parsed.tsquery], output_field=FloatField())
+        # A product saved a moment ago whose document the Celery task has not written yet is
+        # found by substring over its plain search_document, so it is never invisible.
+        not_indexed = Q(search_doc__isnull=True)
+        for word in parsed.text.split()[:8]:
+            not_indexed &= Q(search_document__icontains=word) | Q(name__icontains=word)
+        return queryset.filter(
+            Q(pk__in=RawSQL(MATCH_SQL, [parsed.tsquery])) | not_indexed
+        ).annotate(
+            search_rank=Coalesce(
+                RawSQL(RANK_SQL, [parsed.tsquery], output_field=FloatField()),
+                Value(100.0),
+                output_field=FloatField(),
+            )
         )
