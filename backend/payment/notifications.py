@@ -151,6 +151,29 @@ def _alipay_events(item: TransactionItem, data: dict[str, str]) -> list[Reported
 
 # --- WeChat Pay ---------------------------------------------------------------------------
 
+# A notification signed with a serial we do not know makes the SDK download the platform
+# certificates again (WeChat Pay rotates them); at most once a minute, so forged serials cannot
+# turn our endpoint into a stream of requests to WeChat Pay.
+CERTIFICATE_REFRESH_SECONDS = 60
+_last_refresh = {"at": 0.0}
+
+
+def _may_check_serial(config, serial: str) -> bool:
+    core = wechatpay_gateway._client(config)._core
+    if core._public_key_id and serial == core._public_key_id:
+        return True
+    try:
+        number = int(serial, 16)
+    except ValueError:
+        return False
+    if any(certificate.serial_number == number for certificate in core._certificates):
+        return True
+    now = time.monotonic()
+    if now - _last_refresh["at"] < CERTIFICATE_REFRESH_SECONDS:
+        return False
+    _last_refresh["at"] = now
+    return True
+
 
 def handle_wechatpay_notification(headers, body: bytes) -> Verdict:
     """Verify, decrypt and apply one notification (request headers and raw body)."""
@@ -164,6 +187,9 @@ def handle_wechatpay_notification(headers, body: bytes) -> Verdict:
         timestamp = 0
     if abs(time.time() - timestamp) > WECHATPAY_MAX_AGE_SECONDS:
         logger.warning("WeChat Pay notification with a stale or missing timestamp refused")
+        return Verdict.FORGED
+    if not _may_check_serial(config, str(headers.get("Wechatpay-Serial") or "")):
+        logger.warning("WeChat Pay notification signed with an unknown serial refused")
         return Verdict.FORGED
     try:
         notification = wechatpay_gateway._client(config).callback(headers, body)
