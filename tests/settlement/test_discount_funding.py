@@ -125,3 +125,40 @@ def test_an_order_without_discount_rows_keeps_the_vendor_funded_rule(channel, ve
     deliver([line], at(2026, 3, 10))
     (sale,) = sale_lines(draft(vendor, manager))
     assert sale.discount == D("6.60")
+
+
+def test_a_refund_is_shared_by_what_the_shopper_paid_after_order_discounts(
+    channel, vendor, other_vendor, manager
+):
+    """Two lines of 50.00; a platform voucher of 20.00 fell entirely on the first (a
+    specific-product voucher), so the shopper paid 30.00 and 50.00: a full refund of 80.00 gives
+    back 30.00 on the first vendor's line and 50.00 on the second's."""
+    from tests.settlement.conftest import refund
+
+    order, (first, second) = make_order(
+        channel,
+        [{"vendor": vendor, "price": "50.00"}, {"vendor": other_vendor, "price": "50.00"}],
+    )
+    voucher = OrderDiscount.objects.create(
+        order=order, type="voucher", name="券", amount=D("20.00"), funded_by="platform"
+    )
+    OrderLineDiscount.objects.create(
+        line=first,
+        order_discount=voucher,
+        type="voucher",
+        name="券",
+        amount=D("20.00"),
+        funded_by="platform",
+    )
+    deliver([first, second], at(2026, 3, 10))
+    refund(order, "80.00", at(2026, 3, 20))
+
+    mine = draft(vendor, manager)
+    theirs = draft(other_vendor, manager)
+
+    (mine_refund,) = mine.lines.filter(kind=StatementLineKind.REFUND)
+    (their_refund,) = theirs.lines.filter(kind=StatementLineKind.REFUND)
+    assert (mine_refund.amount, their_refund.amount) == (D("30.00"), D("50.00"))
+    # The platform-funded voucher is not the vendor's: it is settled the list price.
+    (sale,) = sale_lines(mine)
+    assert (sale.amount, sale.discount) == (D("50.00"), D("0.00"))
