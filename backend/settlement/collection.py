@@ -8,9 +8,10 @@ over several parcels is a sale per parcel, its price shared by quantity (allocat
 A refund is a successful refund of the order's payment (`TransactionEvent` REFUND_SUCCESS:
 money that went back to the shopper), at its time, charged to the order lines it names (a
 granted refund's lines, `named_refund_lines`) or else shared over the order's lines by
-`allocation.allocate_refunds`. A vendor's share of a refund is settled once the line's sale
-is settled (on the same or an earlier statement): money refunded for a line that was never
-delivered was never paid to the vendor, so nothing is taken back from it.
+`allocation.allocate_refunds`, in proportion to what the shopper paid for each line (its total
+less its share of order promotions and vouchers). A vendor's share of a refund is settled once
+the line's sale is settled (on the same or an earlier statement): money refunded for a line
+that was never delivered was never paid to the vendor, so nothing is taken back from it.
 
 Sales amounts are the list price (`undiscounted_unit_price_gross_amount` × quantity). Every
 discount on a line is recorded with who funds it (`discount.OrderLineDiscount`: the unit-price
