@@ -86,6 +86,9 @@ class WeChatPayStandIn:
         self.by_code: dict[str, str] = {}
         self.notifications: list[tuple[str, dict[str, str], bytes]] = []
         self.extra_bill_rows: dict[str, list[list[str]]] = {}
+        # "微信支付公钥" mode (merchants since 2024): signatures name this id instead of the
+        # platform certificate's serial; the key is the same platform key here.
+        self.public_key_id = ""
         self.lock = threading.RLock()
 
     # --- signatures and encryption ------------------------------------------------------
@@ -118,7 +121,7 @@ class WeChatPayStandIn:
             "Wechatpay-Timestamp": timestamp,
             "Wechatpay-Nonce": nonce,
             "Wechatpay-Signature": sign_rsa2(self.keys.wechat_platform_private_key, message),
-            "Wechatpay-Serial": self.keys.wechat_platform_serial_no,
+            "Wechatpay-Serial": self.public_key_id or self.keys.wechat_platform_serial_no,
             "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
         }
 

@@ -185,3 +185,24 @@ def test_starting_another_payment_after_paying_the_first_is_refused(sandbox, che
     assert refused.value.error_dict["id"][0].code == "CHECKOUT_ALREADY_PAID"
     assert sandbox.wechatpay.trades[number_of(first)].state == "SUCCESS"
     assert not TransactionItem.objects.filter(gateway="alipay").exists()
+
+
+def test_the_wechatpay_public_key_mode_verifies_without_certificates(sandbox, checkout, settings):
+    """Merchants created since 2024 verify WeChat Pay's signatures with "微信支付公钥" and its id
+    (WECHATPAY_PUBLIC_KEY, WECHATPAY_PUBLIC_KEY_ID) instead of platform certificates."""
+    from cryptography import x509
+
+    certificate = x509.load_pem_x509_certificate(sandbox.keys.wechat_platform_certificate.encode())
+    settings.WECHATPAY_PUBLIC_KEY = (
+        certificate.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    settings.WECHATPAY_PUBLIC_KEY_ID = "PUB_KEY_ID_0112345678902024"
+    sandbox.wechatpay.public_key_id = settings.WECHATPAY_PUBLIC_KEY_ID
+    step = start(checkout, "wechatpay")
+    headers, body = sandbox.wechatpay.pay(number_of(step))
+    assert headers["Wechatpay-Serial"] == "PUB_KEY_ID_0112345678902024"
+    assert post_wechatpay(headers, body).status_code == 204
+    assert TransactionItem.objects.get(pk=step.transaction.pk).charged_value == Decimal("25.60")
+    assert not any(path == "/wechatpay/v3/certificates" for _m, path in sandbox.requests)
