@@ -93,6 +93,21 @@ def append_rate(count: int) -> tuple[float, float]:
     return run(batches), run(batches[:1])
 
 
+def commit_rate(count: int) -> float:
+    """The database's own pace on this machine: one-row UPDATE transactions per second (what
+    an append costs at least: a row lock and a commit)."""
+    from django.db import connection, transaction
+
+    from backend.trace.models import Batch
+
+    pk = Batch.objects.order_by("pk").values_list("pk", flat=True).first()
+    started = time.perf_counter()
+    for _i in range(count):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE trace_batch SET events_count = events_count WHERE id = %s", [pk])
+    return count / (time.perf_counter() - started)
+
+
 def build_event_log() -> dict[str, object]:
     """Bulk rows for the 1,000,000-event log; returns the recall's target batch."""
     from django.db import connection, transaction
@@ -267,6 +282,7 @@ def main() -> None:
     print(f"Machine: {os.cpu_count()} cores, {platform.platform()}")
     spread, hot = append_rate(args.appends)
     print(f"Event append rate: {spread:.0f} events/s over 50 batches, {hot:.0f} events/s on one")
+    print(f"  (baseline: {commit_rate(args.appends):.0f} one-row UPDATE commits/s)")
     from backend.trace.models import Batch, TraceEvent
 
     target = build_event_log()["target"]

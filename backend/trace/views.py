@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,9 +36,13 @@ def trace_page(request, code: str):
         context.update(title=_("追溯码无效"), code=code[:40])
         return render(request, "storefront/trace/unknown.html", context, status=404)
     selectors.record_scan(batch, _client_address(request))
-    trace = selectors.public_trace(batch)
+    # Built only when the page's cached fragment is missing (its key: the head of the batch's
+    # hash chain, its status, the catalog version with the schedule epoch, the local day).
+    trace = SimpleLazyObject(lambda: selectors.public_trace(batch))
     context.update(
-        title=_("%(product)s · 产品追溯") % {"product": trace.product_name},
+        batch=batch,
+        today=timezone.localdate().isoformat(),
+        title=_("%(product)s · 产品追溯") % {"product": batch.variant.product.name},
         description=_("批号 %(lot)s 的来源、检验和流转记录。") % {"lot": batch.lot_number},
         trace=trace,
         map_url=(
@@ -44,7 +50,7 @@ def trace_page(request, code: str):
             if batch.base and batch.base.latitude is not None
             else ""
         ),
-        product_url=reverse("storefront:product", args=[trace.product_slug]),
+        product_url=reverse("storefront:product", args=[batch.variant.product.slug]),
     )
     response = render(request, "storefront/trace/batch.html", context)
     response["Cache-Control"] = "no-store"
