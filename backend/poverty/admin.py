@@ -94,12 +94,18 @@ class DocumentInline(TabularInline):
 
 
 class InclusionInline(TabularInline):
+    """Agent purchases (代购) and training are added here; supply and jobs come from the
+    certifications. Rows are saved through services.record_inclusion (audited)."""
+
     model = HouseholdInclusion
     extra = 0
     fields = ("kind", "date", "note")
-    readonly_fields = fields
+    can_delete = False
 
     def has_add_permission(self, request, obj=None):
+        return _staff(request)
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 
@@ -147,6 +153,22 @@ class HouseholdAdmin(StaffOnly, ModelAdmin):
             return
         obj.pk = saved.pk
         obj.refresh_from_db()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not HouseholdInclusion:
+            return super().save_formset(request, form, formset, change)
+        # commit=False: the admin's change message still sees the new rows; the service
+        # writes them (with the audit entry) instead of the formset.
+        for inclusion in formset.save(commit=False):
+            if inclusion.pk is None:
+                services.record_inclusion(
+                    actor=request.user,
+                    household=form.instance,
+                    kind=inclusion.kind,
+                    date=inclusion.date,
+                    note=inclusion.note,
+                )
+        return None
 
     def changelist_view(self, request, extra_context=None):
         extra = {

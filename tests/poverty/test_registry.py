@@ -145,3 +145,37 @@ def test_papers_are_served_only_through_a_short_lived_signed_link(zone, settings
     settings.PRIVATE_FILE_URL_MAX_AGE = -1  # every link is now too old
     assert Client().get(url).status_code == 404
     assert not str(document.file.path).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_staff_record_an_agent_purchase_on_the_dashboard_audited(zone):
+    from backend.core.models import AuditLogEntry as Entry
+    from backend.poverty.models import HouseholdInclusion
+
+    household = zone.households[0]
+    client = Client()
+    client.force_login(zone.staff)
+    url = f"/dashboard/poverty/household/{household.pk}/change/"
+    data = {
+        "reference_number": household.reference_number,
+        "village": household.village_id,
+        "head_name": household.head_name,
+        "members": household.members,
+        "story": "",
+        "is_active": "on",
+        "id_number": "",
+        "phone": "",
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+        "inclusions-TOTAL_FORMS": "1",
+        "inclusions-INITIAL_FORMS": "0",
+        "inclusions-0-kind": "agent_purchase",
+        "inclusions-0-date": "2026-05-01",
+        "inclusions-0-note": "服务站代购化肥",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    inclusion = HouseholdInclusion.objects.get(household=household)
+    assert (inclusion.kind, inclusion.recorded_by) == ("agent_purchase", zone.staff)
+    assert Entry.objects.filter(action="poverty.inclusion_recorded").count() == 1
+    household.refresh_from_db()
+    assert household.phone_masked == "138****0000"  # an empty phone field keeps the number
