@@ -1,6 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from backend.search import views as search_views
 from backend.storefront import brand_views, views
 from backend.storefront.sitemaps import SITEMAPS
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("collections/<str:slug>/", views.collection, name="collection"),
     path("p/<str:slug>/", views.product, name="product"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", search_views.suggest, name="search-suggest"),
     path("cart/", views.cart, name="cart"),
     path("cart/add/", views.cart_add, name="cart-add"),
     path("cart/update/", views.cart_update, name="cart-update"),

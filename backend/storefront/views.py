@@ -36,7 +36,7 @@ from backend.channel.models import Channel
 from backend.checkout.calculations import load_checkout_info
 from backend.checkout.lines import checkout_problems
 from backend.merchandising import selectors as merchandising
-from backend.search.backends.base import get_search_backend
+from backend.search import selectors as search_selectors
 from backend.storefront import selectors
 from backend.storefront.cart import (
     add_to_cart,
@@ -298,8 +298,14 @@ def search(request):
         categories=list(selectors.top_categories()) if query else [],
     )
     products = selectors.listed_products(context["channel"])
-    # Without a query the page explains what to search for and lists nothing.
-    products = get_search_backend().search_products(products, query) if query else products.none()
+    # Without a query the page explains what to search for and lists nothing. A corrected typo
+    # shows the corrected results with a note; no results offer suggestions (backend/search).
+    found = search_selectors.search(products, query) if query else None
+    products = found.products if found else products.none()
+    if found and found.did_you_mean:
+        context["did_you_mean"] = found.did_you_mean
+    if query:
+        context["search_suggestions"] = search_selectors.suggestions(query, limit=5)
     return _render_listing(request, template_context=context, products=products, search=query)
 
 
