@@ -305,8 +305,13 @@ THUMBNAIL_SIZES = [64, 128, 256, 512, 1024]
 # Search: PostgreSQL by default, Elasticsearch when a cluster is configured.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 SEARCH_BACKEND = os.environ.get(
-    "SEARCH_BACKEND", "backend.search.backends.postgres.PostgresBackend"
+    "SEARCH_BACKEND",
+    "backend.search.backends.elasticsearch.ElasticsearchBackend"
+    if ELASTICSEARCH_URL
+    else "backend.search.backends.postgres.PostgresBackend",
 )
+# Ranking boosts added after text relevance and stock (backend/search/documents.py; each < 10).
+SEARCH_BOOSTS = {"brand_licensed": 3.0, "poverty_zone": 2.0, "sales": 2.0}
 # Text messages and one-time codes (sign-up, login and password reset by mobile number).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "backend.account.sms.LogSmsBackend")
 # E-mail (order notifications): printed to the console unless a backend is configured.

@@ -15,6 +15,8 @@ class ParsedQuery:
     tsquery: str = ""
     corrected: str = ""  # the query with corrected words, when any word was corrected
     raw_nonblank: bool = False  # something was typed (even if nothing searchable remained)
+    # Per query word, its alternatives as (lexeme, is_prefix): the same query for every backend.
+    clauses: list[list[tuple[str, bool]]] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -65,13 +67,15 @@ def parse(text: str, *, correct: bool = True) -> ParsedQuery:
                 use = fix
                 changed = True
         corrected_words.append(use)
-        alternatives = {_quote(analysis.lexeme(use))}
+        options = {(analysis.lexeme(use), False)}
         for synonym in vocab.synonyms.get(use, set()) | vocab.synonyms.get(lex, set()):
-            alternatives.add(_quote(synonym))
+            options.add((synonym, False))
         if not analysis.is_han(use):
-            alternatives.add(_quote(analysis.lexeme(use)) + ":*")
+            options.add((analysis.lexeme(use), True))
         elif use != lex:
-            alternatives.add(_quote(analysis.full_pinyin(use)))
+            options.add((analysis.full_pinyin(use), False))
+        parsed.clauses.append(sorted(options))
+        alternatives = {_quote(word) + (":*" if prefix else "") for word, prefix in options}
         clauses.append("(" + " | ".join(sorted(alternatives)) + ")")
     parsed.tsquery = " & ".join(clauses)
     if changed:

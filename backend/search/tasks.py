@@ -4,6 +4,7 @@ second refreshes them all (backend.search.signals)."""
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
 PENDING_KEY = "search:pending-ids"
@@ -28,11 +29,23 @@ def refresh_pending_documents() -> int:
     cache.delete(SCHEDULED_KEY)
     ids = cache.get(PENDING_KEY) or []
     cache.delete(PENDING_KEY)
-    return refresh_documents(ids) if ids else 0
+    if not ids:
+        return 0
+    written = refresh_documents(ids)
+    if settings.ELASTICSEARCH_URL:
+        from backend.search.backends.elasticsearch import index_products
+
+        index_products(ids)
+    return written
 
 
 @shared_task
 def rebuild_search_index() -> tuple[int, int]:
     from backend.search.documents import rebuild_all
 
-    return rebuild_all()
+    result = rebuild_all()
+    if settings.ELASTICSEARCH_URL:
+        from backend.search.backends.elasticsearch import rebuild_index
+
+        rebuild_index()
+    return result

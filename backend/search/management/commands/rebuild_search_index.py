@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
         documents, terms = rebuild_all()
+        if settings.ELASTICSEARCH_URL:
+            from backend.search.backends.elasticsearch import rebuild_index
+
+            index = rebuild_index()
+            self.stdout.write(_("Elasticsearch 索引已切换到 %(index)s") % {"index": index})
         self.stdout.write(
             self.style.SUCCESS(
                 _("搜索索引已重建：%(documents)d 个商品文档，%(terms)d 个搜索词（%(seconds).1fs）")
