@@ -180,19 +180,21 @@ def _refresh_batch(ids: list[int]) -> int:
             product_id__in=[r[0] for r in rows]
         ).delete()
         table = SearchDocument._meta.db_table
-        for row in rows:
-            cursor.execute(
-                f'INSERT INTO "{table}" (product_id, vector, tokens, in_stock, boost, '
-                "brand_licensed, poverty_zone, sales, origin_town, certifications, min_price, "
-                "updated_at) VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
-                "%s, now()) ON CONFLICT (product_id) DO UPDATE SET "
-                "vector = EXCLUDED.vector, tokens = EXCLUDED.tokens, in_stock = EXCLUDED.in_stock,"
-                " boost = EXCLUDED.boost, brand_licensed = EXCLUDED.brand_licensed, "
-                "poverty_zone = EXCLUDED.poverty_zone, sales = EXCLUDED.sales, "
-                "origin_town = EXCLUDED.origin_town, certifications = EXCLUDED.certifications, "
-                "min_price = EXCLUDED.min_price, updated_at = now()",
-                [row[0], tsvector_text(row[1:5]), *row[5:12], _json(row[12]), row[13]],
-            )
+        cursor.executemany(
+            f'INSERT INTO "{table}" (product_id, vector, tokens, in_stock, boost, '
+            "brand_licensed, poverty_zone, sales, origin_town, certifications, min_price, "
+            "updated_at) VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
+            "%s, now()) ON CONFLICT (product_id) DO UPDATE SET "
+            "vector = EXCLUDED.vector, tokens = EXCLUDED.tokens, in_stock = EXCLUDED.in_stock,"
+            " boost = EXCLUDED.boost, brand_licensed = EXCLUDED.brand_licensed, "
+            "poverty_zone = EXCLUDED.poverty_zone, sales = EXCLUDED.sales, "
+            "origin_town = EXCLUDED.origin_town, certifications = EXCLUDED.certifications, "
+            "min_price = EXCLUDED.min_price, updated_at = now()",
+            [
+                [row[0], tsvector_text(row[1:5]), *row[5:12], _json(row[12]), row[13]]
+                for row in rows
+            ],
+        )
     return len(rows)
 
 
