@@ -22,6 +22,7 @@ from backend.tourism.models import (
     VenueKind,
     VenueStaff,
 )
+from tests.checkout.conftest import county, rice  # noqa: F401  (fixtures of the mixed order)
 from tests.conftest import GraphQLClient
 from tests.factories import (
     ProductFactory,

@@ -186,3 +186,72 @@ def test_an_unpaid_order_that_is_cancelled_gives_its_places_back(channel, ticket
     assert Capacity.objects.get(tourism_product=tickets["rules"], date=day).sold == 2
     cancel_order(order, user=None)
     assert Capacity.objects.get(tourism_product=tickets["rules"], date=day).sold == 0
+
+
+def test_the_codes_are_texted_to_the_order_phone_after_payment(channel, tickets, caplog):
+    """The task queued on payment (backend.tourism.tasks.send_voucher_sms), run here in
+    process, through the SMS backend of the settings (the log in tests, a provider in
+    production)."""
+    import logging
+
+    from backend.tourism import tasks
+    from tests.tourism.conftest import shopper_gql
+
+    caplog.set_level(logging.INFO, logger="backend.account.sms")
+    day = booking.local_today() + dt.timedelta(days=2)
+    _, result = buy(shopper_gql(), channel, tickets["adult"], quantity=2, date=day)
+    assert result["errors"] == []
+    order = Order.objects.get(number=result["order"]["number"])
+    assert tasks.send_voucher_sms(str(order.pk)) == 2
+    texts = [r.getMessage() for r in caplog.records if r.name == "backend.account.sms"]
+    voucher_texts = [t for t in texts if "入园时出示券码或二维码" in t]
+    assert len(voucher_texts) == 1
+    for voucher in TourismVoucher.objects.all():
+        assert codes.display(voucher.code) in voucher_texts[0]
+    assert day.isoformat() in voucher_texts[0]
+
+
+def test_a_mixed_order_ships_its_goods_and_issues_its_vouchers(channel, county, rice, tickets):
+    """Rice and a ticket in one cart: the address and delivery are asked for the rice, the
+    ticket gets a date; once paid, the rice is allocated and planned as before and the ticket
+    becomes a voucher."""
+    from backend.inventory.models import Allocation
+    from tests.checkout.conftest import DELIVERY, SHIPPING_ADDRESS, in_county_address
+    from tests.tourism.conftest import COMPLETE, CREATE, DETAILS, PAY, shopper_gql, vid
+
+    gql = shopper_gql()
+    created = gql.query(
+        CREATE,
+        {
+            "input": {
+                "channel": channel.slug,
+                "lines": [
+                    {"variantId": vid(rice), "quantity": 1},
+                    {"variantId": vid(tickets["adult"]), "quantity": 1},
+                ],
+                "phone": "13812345678",
+            }
+        },
+    )["checkoutCreate"]
+    checkout_id = created["checkout"]["id"]
+    assert created["checkout"]["isShippingRequired"] is True
+    ticket_line = created["checkout"]["lines"][1]["id"]
+    day = booking.local_today() + dt.timedelta(days=3)
+    details = gql.query(DETAILS, {"id": checkout_id, "line": ticket_line, "date": day.isoformat()})[
+        "checkoutLineTourismDetailsUpdate"
+    ]
+    assert details["errors"] == []
+    address = gql.query(SHIPPING_ADDRESS, {"id": checkout_id, "address": in_county_address()})
+    method = address["checkoutShippingAddressUpdate"]["checkout"]["shippingMethods"][0]["id"]
+    gql.query(DELIVERY, {"id": checkout_id, "method": method})
+    assert gql.query(PAY, {"id": checkout_id})["transactionInitialize"]["errors"] == []
+    result = gql.query(COMPLETE, {"id": checkout_id})["checkoutComplete"]
+    assert result["errors"] == []
+    order = Order.objects.get(number=result["order"]["number"])
+    assert order.delivery_method_id
+    rice_line = order.lines.get(variant=rice)
+    assert rice_line.is_shipping_required
+    assert Allocation.objects.filter(order_line=rice_line).exists()
+    voucher = TourismVoucher.objects.get(order=order)
+    assert voucher.visit_date == day
+    assert not order.lines.get(variant=tickets["adult"]).is_shipping_required
