@@ -255,3 +255,36 @@ def test_a_mixed_order_ships_its_goods_and_issues_its_vouchers(channel, county, 
     voucher = TourismVoucher.objects.get(order=order)
     assert voucher.visit_date == day
     assert not order.lines.get(variant=tickets["adult"]).is_shipping_required
+
+
+def test_an_order_of_vouchers_only_cannot_be_paid_at_a_station(channel, tickets, settings):
+    """No parcel to collect, and vouchers are issued only on payment: refused at completion,
+    nothing written."""
+    from tests.tourism.conftest import COMPLETE, CREATE, DETAILS, shopper_gql, vid
+
+    settings.PAY_AT_STATION_ENABLED = True
+    gql = shopper_gql()
+    created = gql.query(
+        CREATE,
+        {
+            "input": {
+                "channel": channel.slug,
+                "lines": [{"variantId": vid(tickets["adult"]), "quantity": 1}],
+                "phone": "13812345678",
+            }
+        },
+    )["checkoutCreate"]
+    checkout = created["checkout"]
+    day = booking.local_today() + dt.timedelta(days=2)
+    gql.query(DETAILS, {"id": checkout["id"], "line": checkout["lines"][0]["id"], "date": str(day)})
+    pay = gql.query(
+        """mutation($id: ID!) { transactionInitialize(id: $id,
+             paymentGateway: {id: "pay_at_station"}) { errors { code } } }""",
+        {"id": checkout["id"]},
+    )["transactionInitialize"]
+    assert pay["errors"] == []
+    result = gql.query(COMPLETE, {"id": checkout["id"]})["checkoutComplete"]
+    assert result["order"] is None
+    assert result["errors"][0]["message"] == "文旅票券需在线支付，不支持到站付款。"
+    assert not Order.objects.exists()
+    assert Capacity.objects.get(tourism_product=tickets["rules"], date=day).sold == 0
