@@ -37,7 +37,7 @@ class Shots:
         self.folder = folder
         self.count = 0
 
-    def take(self, page, step: str, *, phone: bool = False) -> None:
+    def take(self, page, step: str, *, phone: bool = False, whole: bool = True) -> None:
         self.count += 1
         page.wait_for_load_state()
         path = self.folder / f"brand-{self.count:02d}-{step}.png"
@@ -46,6 +46,9 @@ class Shots:
             return
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], f"{step}: {widths[0]} px wide on a {widths[1]} px screen"
+        if not whole:  # the first screen only (a long page would be unreadable in the guide)
+            page.screenshot(path=path)
+            return
         height = page.evaluate("document.documentElement.scrollHeight")
         page.set_viewport_size({"width": PHONE["width"], "height": max(height, PHONE["height"])})
         page.screenshot(path=path)
@@ -137,16 +140,18 @@ def test_brand_manager_dashboard_and_the_shoppers_pages(browser, seeded, screens
     try:
         page.goto(seeded + "/")
         assert page.locator(".banner", has_text="年货节 · 灌云好物过大年").count() == 1
-        shots.take(page, "home", phone=True)
+        shots.take(page, "home", phone=True, whole=False)
 
         page.goto(seeded + "/brand/")
         assert page.locator("h1").first.inner_text() == "伊山伊水"
         assert page.get_by_text("东王集大米").count() >= 1
         shots.take(page, "brand-page", phone=True)
 
+        # The card: the badge, and the 9折 price next to the struck-through list price.
         card = page.locator(".card", has_text="东王集大米").first
         assert card.locator(".badge-brand").count() == 1
-        card.scroll_into_view_if_needed()
+        assert card.locator(".price").inner_text().startswith("¥26.91")
+        assert card.locator("del.original-price").inner_text() == "¥29.90"
 
         page.goto(seeded + "/p/dongwangji-rice/")
         summary = page.locator("main")
