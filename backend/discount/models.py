@@ -92,13 +92,25 @@ class Promotion(models.Model):
 class PromotionRule(models.Model):
     promotion = models.ForeignKey(Promotion, related_name="rules", on_delete=models.CASCADE)
     name = models.CharField(_("名称"), max_length=255, blank=True)
-    channels = models.ManyToManyField("channel.Channel", related_name="+", blank=True)
+    channels = models.ManyToManyField(
+        "channel.Channel", verbose_name=_("销售渠道"), related_name="+", blank=True
+    )
     # Catalogue predicate: a rule matches a variant if ANY of these lists contains it.
-    products = models.ManyToManyField("catalog.Product", related_name="+", blank=True)
-    variants = models.ManyToManyField("catalog.ProductVariant", related_name="+", blank=True)
-    categories = models.ManyToManyField("catalog.Category", related_name="+", blank=True)
-    collections = models.ManyToManyField("catalog.Collection", related_name="+", blank=True)
-    vendors = models.ManyToManyField("vendors.Vendor", related_name="+", blank=True)
+    products = models.ManyToManyField(
+        "catalog.Product", verbose_name=_("商品"), related_name="+", blank=True
+    )
+    variants = models.ManyToManyField(
+        "catalog.ProductVariant", verbose_name=_("商品规格"), related_name="+", blank=True
+    )
+    categories = models.ManyToManyField(
+        "catalog.Category", verbose_name=_("商品分类"), related_name="+", blank=True
+    )
+    collections = models.ManyToManyField(
+        "catalog.Collection", verbose_name=_("商品专题"), related_name="+", blank=True
+    )
+    vendors = models.ManyToManyField(
+        "vendors.Vendor", verbose_name=_("商家"), related_name="+", blank=True
+    )
     # Order predicate (满减): the subtotal after catalogue prices must reach this.
     min_subtotal_amount = models.DecimalField(_("最低消费"), null=True, blank=True, **MONEY)
     reward_value_type = models.CharField(
@@ -153,17 +165,27 @@ class Voucher(models.Model):
         _("优惠方式"), max_length=16, choices=RewardValueType.choices, default=RewardValueType.FIXED
     )
     discount_value = models.DecimalField(_("优惠值"), default=0, **MONEY)
-    channels = models.ManyToManyField("channel.Channel", related_name="+", blank=True)
+    channels = models.ManyToManyField(
+        "channel.Channel", verbose_name=_("销售渠道"), related_name="+", blank=True
+    )
     start_date = models.DateTimeField(_("开始时间"), default=timezone.now)
     end_date = models.DateTimeField(_("结束时间"), null=True, blank=True)
     usage_limit = models.PositiveIntegerField(_("总使用次数上限"), null=True, blank=True)
     apply_once_per_customer = models.BooleanField(_("每位顾客限用一次"), default=False)
     min_spent_amount = models.DecimalField(_("最低消费"), null=True, blank=True, **MONEY)
     min_checkout_items_quantity = models.PositiveIntegerField(_("最少件数"), null=True, blank=True)
-    products = models.ManyToManyField("catalog.Product", related_name="+", blank=True)
-    variants = models.ManyToManyField("catalog.ProductVariant", related_name="+", blank=True)
-    categories = models.ManyToManyField("catalog.Category", related_name="+", blank=True)
-    collections = models.ManyToManyField("catalog.Collection", related_name="+", blank=True)
+    products = models.ManyToManyField(
+        "catalog.Product", verbose_name=_("商品"), related_name="+", blank=True
+    )
+    variants = models.ManyToManyField(
+        "catalog.ProductVariant", verbose_name=_("商品规格"), related_name="+", blank=True
+    )
+    categories = models.ManyToManyField(
+        "catalog.Category", verbose_name=_("商品分类"), related_name="+", blank=True
+    )
+    collections = models.ManyToManyField(
+        "catalog.Collection", verbose_name=_("商品专题"), related_name="+", blank=True
+    )
     funded_by = models.CharField(
         _("出资方"),
         max_length=16,
