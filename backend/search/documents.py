@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Min, Sum
+from django.utils import timezone
 
 from backend.catalog.models import (
     AssignedProductAttributeValue,
@@ -175,6 +176,9 @@ def _refresh_batch(ids: list[int]) -> int:
                 prices.get(pid),
             )
         )
+    # The clock of the application (not the transaction's now()), comparable with the
+    # products' updated_at.
+    written_at = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         SearchDocument.objects.filter(product_id__in=ids).exclude(
             product_id__in=[r[0] for r in rows]
@@ -184,14 +188,14 @@ def _refresh_batch(ids: list[int]) -> int:
             f'INSERT INTO "{table}" (product_id, vector, tokens, in_stock, boost, '
             "brand_licensed, poverty_zone, sales, origin_town, certifications, min_price, "
             "updated_at) VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
-            "%s, now()) ON CONFLICT (product_id) DO UPDATE SET "
+            "%s, %s) ON CONFLICT (product_id) DO UPDATE SET "
             "vector = EXCLUDED.vector, tokens = EXCLUDED.tokens, in_stock = EXCLUDED.in_stock,"
             " boost = EXCLUDED.boost, brand_licensed = EXCLUDED.brand_licensed, "
             "poverty_zone = EXCLUDED.poverty_zone, sales = EXCLUDED.sales, "
             "origin_town = EXCLUDED.origin_town, certifications = EXCLUDED.certifications, "
-            "min_price = EXCLUDED.min_price, updated_at = now()",
+            "min_price = EXCLUDED.min_price, updated_at = EXCLUDED.updated_at",
             [
-                [row[0], tsvector_text(row[1:5]), *row[5:12], _json(row[12]), row[13]]
+                [row[0], tsvector_text(row[1:5]), *row[5:12], _json(row[12]), row[13], written_at]
                 for row in rows
             ],
         )
