@@ -63,6 +63,13 @@ def _revision_submitted(m):
     return product
 
 
+def _suspended(m):
+    """Taken off sale after a failed quality spot check (issue #14)."""
+    product = m.approved()
+    services.suspend_listing(actor=m.reviewer, product=product, reason="抽查不合格")
+    return product
+
+
 SETUPS = {
     "draft": (_draft, ListingState.DRAFT),
     "submitted": (_submitted, ListingState.SUBMITTED),
@@ -70,6 +77,7 @@ SETUPS = {
     "approved_with_revision": (_approved_with_revision, ListingState.APPROVED),
     "rejected": (_rejected, ListingState.REJECTED),
     "revision_submitted": (_revision_submitted, ListingState.SUBMITTED),
+    "suspended": (_suspended, ListingState.SUSPENDED),
 }
 
 
@@ -112,6 +120,11 @@ EXPECTED = {
     ("revision_submitted", "approve"): ListingState.APPROVED,  # revision applied
     ("revision_submitted", "reject"): ListingState.APPROVED,  # approved version stays
     ("revision_submitted", "edit"): None,
+    # Suspended: fixed (edited directly, it is off sale) and reviewed again.
+    ("suspended", "submit"): ListingState.SUBMITTED,
+    ("suspended", "approve"): None,
+    ("suspended", "reject"): None,
+    ("suspended", "edit"): ListingState.SUSPENDED,
 }
 
 
