@@ -133,6 +133,11 @@ def catalog(db) -> Catalog:
     _add_discounts(channel, product)
     _add_merchandising(channel, product)
     _add_tourism(product, vendor)
+    # Search's admin pages need a synonym group and a vocabulary word to open.
+    from backend.search.models import SearchTerm, Synonym
+
+    Synonym.objects.create(terms="藕, 莲藕")
+    SearchTerm.objects.create(term="大米", pinyin="dami", initials="dm", frequency=1)
     return built
 
 
