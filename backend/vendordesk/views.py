@@ -409,9 +409,12 @@ def product(request: HttpRequest, vendor, pk: int) -> HttpResponse:
             if key in checklist
         ]
     state = listing.state if listing else ListingState.DRAFT
-    can_submit = state in (ListingState.DRAFT, ListingState.REJECTED) or bool(
-        state == ListingState.APPROVED and listing and listing.has_pending_revision
-    )
+    # Suspended after a failed spot check (issue #14): back on sale only through a new review.
+    can_submit = state in (
+        ListingState.DRAFT,
+        ListingState.REJECTED,
+        ListingState.SUSPENDED,
+    ) or bool(state == ListingState.APPROVED and listing and listing.has_pending_revision)
     missing = (
         [
             str(e.message)

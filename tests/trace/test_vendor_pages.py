@@ -130,3 +130,21 @@ def test_events_corrections_and_inspections_from_the_batch_page(trace_world, own
     assert report.document and report.values == [
         {"item": "农药残留", "value": "未检出", "limit": ""}
     ]
+
+
+def test_a_suspended_product_can_be_resubmitted_from_the_workspace(trace_world, owner_client):
+    from backend.trace import recalls
+
+    batch = trace_world.batch("SUSP-1")
+    recalls.record_spot_check(
+        actor=trace_world.inspector,
+        batch=batch,
+        sample="5kg",
+        lab="检测所",
+        result="fail",
+        note="镉超标",
+    )
+    page = owner_client.get(reverse("vendordesk:product", args=[trace_world.product.pk]))
+    html = page.content.decode()
+    assert "已暂停销售" in html
+    assert reverse("vendordesk:product-submit", args=[trace_world.product.pk]) in html
