@@ -16,12 +16,12 @@ urlpatterns = [
     path("station/", include("backend.stationdesk.urls")),
     # Vendors' workspace: a cooperative's staff on a phone (issue #6).
     path("vendor/", include("backend.vendordesk.urls")),
-    # The consumer's trace page behind the pack's QR, and the inspectors' pages (issue #14).
-    path("trace/", include("backend.trace.urls")),
-    path("inspect/", include("backend.trace.inspect_urls")),
     # Venue staff's redemption desk and the shopper's tourism pages (issue #13).
     path("venue/", include("backend.tourism.desk_urls")),
     path("tourism/", include("backend.tourism.urls")),
+    # The consumer's trace page behind the pack's QR, and the inspectors' pages (issue #14).
+    path("trace/", include("backend.trace.urls")),
+    path("inspect/", include("backend.trace.inspect_urls")),
     # Private files (household papers, evidence) through short-lived signed links.
     path("private/<str:token>/", private_files.serve, name="private-file"),
     path("", include("backend.graphql.urls")),
