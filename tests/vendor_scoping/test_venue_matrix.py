@@ -140,8 +140,30 @@ def _venue_with_vouchers(marker: str, channel, vendor, buyer):
     return venue, used, spare
 
 
+@pytest.fixture(scope="module")
+def _venue_world(django_db_setup, django_db_blocker):
+    """The two venues are built once per module inside a transaction rolled back at the end;
+    each case runs in pytest-django's own savepoint inside it, so what a case changes (a
+    redemption, a refund) is undone before the next one (as tests/vendor_scoping/conftest.py
+    does for the vendors' world)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build_venue_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db) -> World:
+def world(_venue_world, db) -> World:
+    return _venue_world
+
+
+def _build_venue_world() -> World:
     channel = ChannelFactory()
     vendor_a, vendor_b = VendorFactory(name="ALFA 文旅"), VendorFactory(name="BETA 文旅")
     buyer = UserFactory(email="buyer@example.com")
