@@ -80,6 +80,88 @@ def facets_for(products: QuerySet) -> Facets:
     return result
 
 
+# The query parameters of the storefront's facet links (short, so shared links stay short).
+FACET_PARAMS = {
+    "category": "fc",
+    "vendor": "fv",
+    "origin_town": "ft",
+    "certification": "fe",
+    "price_band": "fp",
+    "poverty_zone": "fz",
+}
+
+
+@dataclass
+class FacetSelection:
+    """The facet values a shopper picked (one per facet); unknown or malformed values are
+    dropped, so a hand-edited link narrows nothing rather than failing."""
+
+    category: int | None = None
+    vendor: int | None = None
+    origin_town: str = ""
+    certification: str = ""
+    price_band: int | None = None
+    poverty_zone: bool = False
+
+    @classmethod
+    def from_params(cls, params) -> FacetSelection:
+        def number(key: str) -> int | None:
+            raw = str(params.get(FACET_PARAMS[key], "") or "").strip()
+            return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+        def text(key: str) -> str:
+            raw = str(params.get(FACET_PARAMS[key], "") or "")
+            return "".join(ch for ch in raw if ch.isprintable()).strip()[:100]
+
+        band = number("price_band")
+        return cls(
+            category=number("category"),
+            vendor=number("vendor"),
+            origin_town=text("origin_town"),
+            certification=text("certification"),
+            price_band=band if band is not None and band < len(PRICE_BANDS) else None,
+            poverty_zone=str(params.get(FACET_PARAMS["poverty_zone"], "")) == "1",
+        )
+
+    def as_params(self) -> dict[str, str]:
+        values = {
+            "category": self.category,
+            "vendor": self.vendor,
+            "origin_town": self.origin_town,
+            "certification": self.certification,
+            "price_band": self.price_band,
+            "poverty_zone": 1 if self.poverty_zone else None,
+        }
+        return {FACET_PARAMS[k]: str(v) for k, v in values.items() if v not in (None, "")}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.as_params()
+
+
+def filter_by_facets(products: QuerySet, selection: FacetSelection) -> QuerySet:
+    """Narrow a search's products to the picked facet values (the same columns the counts of
+    facets_for read, so a link's count is the number of results it leads to)."""
+    if selection.category is not None:
+        products = products.filter(category_id=selection.category)
+    if selection.vendor is not None:
+        products = products.filter(vendor_id=selection.vendor)
+    if selection.origin_town:
+        products = products.filter(search_doc__origin_town=selection.origin_town)
+    if selection.certification:
+        products = products.filter(search_doc__certifications__contains=[selection.certification])
+    if selection.price_band is not None:
+        low, high = PRICE_BANDS[selection.price_band]
+        products = products.filter(search_doc__min_price__isnull=False)
+        if low is not None:
+            products = products.filter(search_doc__min_price__gte=low)
+        if high is not None:
+            products = products.filter(search_doc__min_price__lt=high)
+    if selection.poverty_zone:
+        products = products.filter(search_doc__poverty_zone=True)
+    return products
+
+
 @dataclass
 class SearchResult:
     products: QuerySet

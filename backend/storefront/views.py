@@ -302,6 +302,15 @@ def search(request):
     # shows the corrected results with a note; no results offer suggestions (backend/search).
     found = search_selectors.search(products, query) if query else None
     products = found.products if found else products.none()
+    if found:
+        # Facet links with counts (category, price band, town, certification, vendor, zone).
+        from backend.search.facet_links import SearchFacetLinks
+
+        selection = search_selectors.FacetSelection.from_params(request.GET)
+        products = search_selectors.filter_by_facets(products, selection)
+        context["search_facets"] = SearchFacetLinks(
+            products=products, selection=selection, query=query, path=request.path
+        )
     if found and found.did_you_mean:
         context["did_you_mean"] = found.did_you_mean
     if query:

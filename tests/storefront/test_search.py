@@ -52,3 +52,130 @@ def test_search_results_can_be_filtered_and_keep_the_query(client, shop):
     response = client.get("/search/", {"q": "大米", "origin": "燕尾港镇"})
     assert [c.product.name for c in response.context["listing"].cards] == ["燕尾港大米"]
     assert '<input type="hidden" name="q" value="大米">' in response.content.decode()
+
+
+def _index(*products) -> None:
+    from backend.search.documents import refresh_documents
+
+    refresh_documents([p.pk for p in products])
+
+
+def _facet_links(response) -> dict[str, dict[str, tuple[int, str, bool]]]:
+    """The facet groups of the page as the template got them: key → label → (count, url,
+    selected)."""
+    return {
+        group.key: {link.label: (link.count, link.url, link.selected) for link in group.links}
+        for group in response.context["search_facets"].groups
+    }
+
+
+@pytest.fixture
+def rice_shop(shop):
+    from decimal import Decimal
+
+    from tests.factories import VendorFactory
+
+    coop = VendorFactory(name="东王集稻米合作社", town="东王集镇")
+    farm = VendorFactory(name="燕尾港农场", town="燕尾港镇")
+    a = shop.add_product(
+        "东王集大米",
+        slug="a",
+        origin="东王集镇",
+        certifications=("geographical-indication",),
+        vendor=coop,
+        prices=(Decimal("12.80"),),
+    )
+    b = shop.add_product(
+        "燕尾港大米",
+        slug="b",
+        origin="燕尾港镇",
+        certifications=("geographical-indication", "green-food"),
+        vendor=farm,
+        prices=(Decimal("68.00"),),
+    )
+    c = shop.add_product(
+        "东王集香米", slug="c", origin="东王集镇", vendor=coop, prices=(Decimal("25.00"),)
+    )
+    _index(a, b, c)
+    return shop
+
+
+def test_search_page_shows_facets_with_counts_from_the_graphql_selector(client, rice_shop):
+    from backend.search.selectors import facets_for, search
+    from backend.storefront.selectors import listed_products
+
+    response = client.get("/search/", {"q": "米"})
+    html = response.content.decode()
+    facets = _facet_links(response)
+    assert set(facets) >= {"category", "price_band", "origin_town", "certification", "vendor"}
+    assert {k: v[0] for k, v in facets["origin_town"].items()} == {"东王集镇": 2, "燕尾港镇": 1}
+    assert {k: v[0] for k, v in facets["certification"].items()} == {"地理标志": 2, "绿色食品": 1}
+    assert {k: v[0] for k, v in facets["vendor"].items()} == {
+        "东王集稻米合作社": 2,
+        "燕尾港农场": 1,
+    }
+    assert {k: v[0] for k, v in facets["price_band"].items()} == {
+        "20 元以下": 1,
+        "20–50 元": 1,
+        "50–100 元": 1,
+    }
+    # The same counts as GraphQL's productSearchFacets reads (selectors.facets_for).
+    expected = facets_for(search(listed_products(rice_shop.channel), "米").products)
+    assert [(t, n) for t, n in expected.origin_town] == [
+        (k, v[0]) for k, v in facets["origin_town"].items()
+    ]
+    # Links, no script: each facet value is an <a> with its count, keeping the query.
+    assert 'class="search-facets"' in html
+    _count, url, selected = facets["origin_town"]["燕尾港镇"]
+    assert not selected and url.startswith("/search/?q=%E7%B1%B3&")
+    assert 'rel="nofollow">燕尾港镇 <span class="facet-count">1</span></a>' in html
+
+
+def test_following_a_facet_link_narrows_results_and_marks_it_selected(client, rice_shop):
+    first = _facet_links(client.get("/search/", {"q": "米"}))
+    _count, url, _selected = first["origin_town"]["东王集镇"]
+    response = client.get(url)
+    names = sorted(c.product.name for c in response.context["listing"].cards)
+    assert names == ["东王集大米", "东王集香米"]
+    facets = _facet_links(response)
+    assert facets["origin_town"]["东王集镇"][2] is True
+    # Counts are of the narrowed results, and a second facet combines with the first.
+    assert {k: v[0] for k, v in facets["certification"].items()} == {"地理标志": 1}
+    narrowed = client.get(facets["certification"]["地理标志"][1])
+    assert [c.product.name for c in narrowed.context["listing"].cards] == ["东王集大米"]
+    # The selected link removes its value again; the filters form keeps the facets.
+    back = client.get(facets["origin_town"]["东王集镇"][1])
+    assert len(back.context["listing"].cards) == 3
+    assert '<input type="hidden" name="ft" value="东王集镇">' in narrowed.content.decode()
+    assert "清除全部条件" in narrowed.content.decode()
+
+
+def test_price_band_vendor_and_category_facets_filter(client, rice_shop):
+    facets = _facet_links(client.get("/search/", {"q": "米"}))
+    cheap = client.get(facets["price_band"]["20 元以下"][1])
+    assert [c.product.name for c in cheap.context["listing"].cards] == ["东王集大米"]
+    farm = client.get(facets["vendor"]["燕尾港农场"][1])
+    assert [c.product.name for c in farm.context["listing"].cards] == ["燕尾港大米"]
+    category_label = next(iter(facets["category"]))
+    by_category = client.get(facets["category"][category_label][1])
+    assert by_category.status_code == 200
+    assert len(by_category.context["listing"].cards) == facets["category"][category_label][0]
+
+
+def test_malformed_facet_parameters_narrow_nothing(client, rice_shop):
+    for params in (
+        {"fc": "abc"},
+        {"fp": "99"},
+        {"fv": "1" * 40},
+        {"ft": "\x00\x01"},
+        {"fz": "maybe"},
+    ):
+        response = client.get("/search/", {"q": "米", **params})
+        assert response.status_code == 200
+        assert len(response.context["listing"].cards) == 3, params
+
+
+def test_no_facets_without_a_query(client, shop):
+    response = client.get("/search/")
+    assert "search_facets" not in response.context
+    assert 'class="search-facets"' not in response.content.decode()
