@@ -35,6 +35,7 @@ def update_charge_status(order: Order, *, user=None) -> Order:
     charged = sums["charged"] or Decimal(0)
     refunded = sums["refunded"] or Decimal(0)
     was_paid = order.charge_status in (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
+    refunded_before = order.total_refunded_amount
     order.total_charged_amount = charged
     order.total_refunded_amount = refunded
     order.charge_status = charge_status_for(charged, order.total_gross_amount)
@@ -55,6 +56,8 @@ def update_charge_status(order: Order, *, user=None) -> Order:
         _queue_routing(order)
         _issue_tourism_vouchers(order)
         _record_poverty_benefit(order)
+    if refunded != refunded_before:
+        _reverse_poverty_benefit(order)
     return order
 
 
@@ -64,6 +67,14 @@ def _record_poverty_benefit(order: Order) -> None:
     from backend.poverty.ledger import record_payment
 
     record_payment(order)
+
+
+def _reverse_poverty_benefit(order: Order) -> None:
+    # A refund becomes effective here (its success recomputes the refunded total): the
+    # poverty ledger reverses refunds that named no granted lines, in this transaction (#12).
+    from backend.poverty.ledger import record_payment_refunds
+
+    record_payment_refunds(order)
 
 
 def _queue_routing(order: Order) -> None:

@@ -1,5 +1,12 @@
-"""The benefit ledger: written when an order is paid, reversed when a granted refund names
-lines. Rows are immutable (models and a database trigger refuse updates and deletes).
+"""The benefit ledger: written when an order is paid, reversed by every refund. Rows are
+immutable (models and a database trigger refuse updates and deletes).
+
+Refunds: a granted refund naming lines reverses those units when it is granted
+(`record_refund`); every other refund — `orderRefund(id, amount)` with no lines, lines named
+only in the refund request, a tourism refund keeping a fee — is reversed when it succeeds
+(`record_payment_refunds`, called where the order's refunded total is recomputed, in the same
+transaction): named lines exactly, an unnamed amount pro rata over the order's lines by what is
+still unrefunded (the settlement's `allocate_refunds`), never beyond what the sale recorded.
 
 `record_payment` runs inside the transaction that marks the order paid
 (backend/order/payments.py: update_charge_status), not after the commit: the entries then
@@ -16,10 +23,12 @@ and the reports leaves them out, so the figures cannot be padded.
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.db.models import Sum
 from django.utils import timezone
 
+from backend.core.money import FEN
 from backend.order.models import Order, OrderGrantedRefund, OrderLine
 from backend.poverty.attribution import ZERO, cumulative, line_benefit, split
 from backend.poverty.models import (
@@ -148,9 +157,85 @@ def record_payment(order: Order, *, at=None) -> list[ZoneSale]:
     return sales
 
 
+def _reversed_so_far(sale_ids_by_line: dict) -> dict:
+    """Order line pk → (units, amount, benefit) already reversed, as positive figures."""
+    found: dict = defaultdict(lambda: (0, ZERO, ZERO))
+    for line_id, units, amount, benefit in (
+        ZoneSale.objects.filter(kind=EntryKind.REFUND, order_line_id__in=list(sale_ids_by_line))
+        .values("order_line_id")
+        .annotate(u=Sum("quantity"), a=Sum("amount"), b=Sum("benefit_amount"))
+        .values_list("order_line_id", "u", "a", "b")
+    ):
+        found[line_id] = (-(units or 0), -(amount or ZERO), -(benefit or ZERO))
+    return found
+
+
+def _write_reversal(
+    sale: ZoneSale,
+    originals: list[BenefitEntry],
+    *,
+    units: int,
+    amount: Decimal,
+    target_benefit: Decimal,
+    already_benefit: Decimal,
+    at,
+    granted: OrderGrantedRefund | None = None,
+    event=None,
+) -> ZoneSale | None:
+    """One reversal of `sale`: `units` and `amount` given back, and the benefit brought to
+    `target_benefit` in all (never below zero nor beyond what was written), each beneficiary
+    giving back the difference of its cumulative shares."""
+    target = min(max(target_benefit, already_benefit), sale.benefit_amount)
+    benefit = target - already_benefit
+    if units <= 0 and amount <= 0 and benefit <= 0:
+        return None
+    reversal = ZoneSale.objects.create(
+        kind=EntryKind.REFUND,
+        order_line_id=sale.order_line_id,
+        order_id=sale.order_id,
+        granted_refund=granted,
+        refund_event=event,
+        certification=sale.certification,
+        product_id=sale.product_id,
+        vendor_id=sale.vendor_id,
+        mechanism=sale.mechanism,
+        quantity=-units,
+        amount=-amount,
+        benefit_amount=-benefit,
+        excluded=sale.excluded,
+        occurred_at=at,
+    )
+    weights = [max(int(entry.amount * 100), 0) for entry in originals]
+    after_shares = split(target, weights)
+    before_shares = split(already_benefit, weights)
+    BenefitEntry.objects.bulk_create(
+        BenefitEntry(
+            sale=reversal,
+            household_id=entry.household_id,
+            village_id=entry.village_id,
+            amount=before_share - after_share,
+            excluded=sale.excluded,
+            occurred_at=at,
+        )
+        for entry, after_share, before_share in zip(
+            originals, after_shares, before_shares, strict=True
+        )
+        if after_share != before_share
+    )
+    return reversal
+
+
+def _originals(sales) -> dict:
+    found: dict = defaultdict(list)
+    for entry in BenefitEntry.objects.filter(sale__in=list(sales)).order_by("pk"):
+        found[entry.sale_id].append(entry)
+    return found
+
+
 def record_refund(granted: OrderGrantedRefund, *, at=None) -> list[ZoneSale]:
     """Reverse the refunded units of each named line that has a zone sale: negative quantity,
-    amount (the granted line amount) and benefit, each beneficiary giving back its share."""
+    amount (the granted line amount) and benefit, each beneficiary giving back its share.
+    Never more than was recorded, whatever other refunds reversed before."""
     at = at or timezone.now()
     refund_lines = list(granted.lines.select_related("order_line"))
     if not refund_lines:
@@ -163,65 +248,170 @@ def record_refund(granted: OrderGrantedRefund, *, at=None) -> list[ZoneSale]:
     }
     if not sales:
         return []
-    # Units of each line reversed before this refund.
-    before: dict = defaultdict(int)
-    for line_id, quantity in (
-        ZoneSale.objects.filter(kind=EntryKind.REFUND, order_line_id__in=list(sales))
-        .exclude(granted_refund=granted)
-        .values("order_line_id")
-        .annotate(total=Sum("quantity"))
-        .values_list("order_line_id", "total")
-    ):
-        before[line_id] = -quantity
-    originals: dict = defaultdict(list)
-    for entry in BenefitEntry.objects.filter(sale__in=list(sales.values())).order_by("pk"):
-        originals[entry.sale_id].append(entry)
+    before = _reversed_so_far(sales)
+    originals = _originals(sales.values())
     written = []
     for row in refund_lines:
         sale = sales.get(row.order_line_id)
         if sale is None:
             continue
-        done = before[row.order_line_id]
+        done, done_amount, done_benefit = before[row.order_line_id]
         units = min(row.quantity, sale.quantity - done)
+        amount = min(row.amount_value, sale.amount - done_amount)
         if units <= 0:
             continue
-        benefit = cumulative(sale.benefit_amount, done + units, sale.quantity) - cumulative(
-            sale.benefit_amount, done, sale.quantity
+        reversal = _write_reversal(
+            sale,
+            originals[sale.pk],
+            units=units,
+            amount=max(amount, ZERO),
+            target_benefit=cumulative(sale.benefit_amount, done + units, sale.quantity),
+            already_benefit=done_benefit,
+            at=at,
+            granted=granted,
         )
-        reversal = ZoneSale.objects.create(
-            kind=EntryKind.REFUND,
-            order_line_id=sale.order_line_id,
-            order_id=sale.order_id,
-            granted_refund=granted,
-            certification=sale.certification,
-            product_id=sale.product_id,
-            vendor_id=sale.vendor_id,
-            mechanism=sale.mechanism,
-            quantity=-units,
-            amount=-row.amount_value,
-            benefit_amount=-benefit,
-            excluded=sale.excluded,
-            occurred_at=at,
+        if reversal is not None:
+            written.append(reversal)
+    return written
+
+
+def _effective_refunds(order_ids) -> dict:
+    """Order id → its successful refund events oldest first (a refund the provider later
+    reported failed is left out)."""
+    from backend.payment.models import TransactionEvent, TransactionEventType
+
+    failed = set(
+        TransactionEvent.objects.filter(
+            type=TransactionEventType.REFUND_FAILURE, transaction__order_id__in=order_ids
         )
-        entries = originals[sale.pk]
-        weights = [max(int(entry.amount * 100), 0) for entry in entries]
-        after_shares = split(cumulative(sale.benefit_amount, done + units, sale.quantity), weights)
-        before_shares = split(cumulative(sale.benefit_amount, done, sale.quantity), weights)
-        BenefitEntry.objects.bulk_create(
-            BenefitEntry(
-                sale=reversal,
-                household_id=entry.household_id,
-                village_id=entry.village_id,
-                amount=before_share - after_share,
-                excluded=sale.excluded,
-                occurred_at=at,
-            )
-            for entry, after_share, before_share in zip(
-                entries, after_shares, before_shares, strict=True
-            )
-            if after_share != before_share
+        .exclude(psp_reference="")
+        .values_list("transaction_id", "psp_reference")
+    )
+    found: dict = defaultdict(list)
+    for event in (
+        TransactionEvent.objects.filter(
+            type=TransactionEventType.REFUND_SUCCESS, transaction__order_id__in=order_ids
         )
-        written.append(reversal)
+        .select_related("transaction")
+        .order_by("created_at", "pk")
+    ):
+        if (event.transaction_id, event.psp_reference) in failed:
+            continue
+        found[event.transaction.order_id].append(event)
+    return found
+
+
+def _granted_events(events) -> set:
+    """The refund events that sent a granted refund (its lines were reversed at the grant)."""
+    from backend.payment.models import TransactionEvent, TransactionEventType
+
+    keyed = [event for event in events if event.psp_reference]
+    if not keyed:
+        return set()
+    sent = set(
+        TransactionEvent.objects.filter(
+            type=TransactionEventType.REFUND_REQUEST,
+            transaction_id__in={event.transaction_id for event in keyed},
+            psp_reference__in={event.psp_reference for event in keyed},
+            metadata__has_key="granted_refund",
+        ).values_list("transaction_id", "psp_reference")
+    )
+    return {event.pk for event in keyed if (event.transaction_id, event.psp_reference) in sent}
+
+
+def refund_event_shares(order_ids) -> dict:
+    """(refund event pk, order line pk) → the part of the refund that falls on the line, for
+    the successful refunds of the orders that were not granted refunds (those are reversed by
+    their granted lines): lines the refund named get exactly their amount, an unnamed amount is
+    shared over the order's lines by what is still unrefunded of each, in whole fen — the rule
+    of the vendors' settlement (backend/settlement/collection.py, allocation.allocate_refunds),
+    so the zone and the statements agree on which line a refund took back."""
+    from backend.settlement.allocation import allocate_refunds
+    from backend.settlement.collection import named_refund_lines
+
+    by_order = _effective_refunds(order_ids)
+    if not by_order:
+        return {}
+    all_events = [event for events in by_order.values() for event in events]
+    named = named_refund_lines(all_events)
+    granted = _granted_events(all_events)
+    lines: dict = defaultdict(list)
+    for line_id, order_id, total in (
+        OrderLine.objects.filter(order_id__in=list(by_order))
+        .order_by("order_id", "sort_order", "pk")
+        .values_list("pk", "order_id", "total_price_gross_amount")
+    ):
+        lines[order_id].append((line_id, total))
+    found: dict = {}
+    for order_id, events in by_order.items():
+        allocated = allocate_refunds(
+            lines[order_id],
+            [(event.pk, event.amount_value, named.get(event.pk)) for event in events],
+        )
+        for (event_key, line_key), share in allocated.items():
+            if event_key not in granted:
+                found[(event_key, line_key)] = share
+    return found
+
+
+def record_payment_refunds(order: Order, *, at=None) -> list[ZoneSale]:
+    """Reverse the order's zone sales for each successful refund not yet reversed that was not
+    a granted refund with lines: `orderRefund(id, amount)`, a refund with lines sent without a
+    grant, a tourism refund keeping a fee. Called where a refund becomes effective (the
+    order's charge status is recomputed, backend/order/payments.py) in the same transaction,
+    under the order's row lock; rerunning writes nothing twice (one reversal per refund event
+    and line). The amount reversed is the line's share (never beyond what the sale recorded);
+    no units are named, so the quantity is 0; the benefit given back follows the amount
+    (cumulative rounding: the whole amount refunded gives back the whole benefit)."""
+    sales = {
+        sale.order_line_id: sale
+        for sale in ZoneSale.objects.filter(kind=EntryKind.SALE, order=order).select_related(
+            "certification"
+        )
+    }
+    if not sales:
+        return []
+    at = at or timezone.now()
+    shares = refund_event_shares([order.pk])
+    done = set(
+        ZoneSale.objects.filter(
+            kind=EntryKind.REFUND, order=order, refund_event__isnull=False
+        ).values_list("refund_event_id", "order_line_id")
+    )
+    pending = sorted(
+        (key for key in shares if key not in done and key[1] in sales),
+        key=lambda key: key[0],
+    )
+    if not pending:
+        return []
+    from backend.payment.models import TransactionEvent
+
+    events = TransactionEvent.objects.in_bulk([event_pk for event_pk, _line in pending])
+    originals = _originals(sales.values())
+    written = []
+    for event_pk, line_id in pending:
+        sale = sales[line_id]
+        _units, done_amount, done_benefit = _reversed_so_far({line_id: sale})[line_id]
+        amount = min(shares[(event_pk, line_id)], sale.amount - done_amount)
+        if amount <= 0:
+            continue
+        whole = int((sale.amount / FEN).to_integral_value())
+        reversal = _write_reversal(
+            sale,
+            originals[sale.pk],
+            units=0,
+            amount=amount,
+            target_benefit=cumulative(
+                sale.benefit_amount,
+                int(((done_amount + amount) / FEN).to_integral_value()),
+                whole,
+            ),
+            already_benefit=done_benefit,
+            at=at,
+            event=events[event_pk],
+        )
+        if reversal is not None:
+            written.append(reversal)
     return written
 
 
@@ -230,7 +420,9 @@ def reconciliation_problems(*, order_ids=None) -> list[str]:
 
     - each zone sale records its line's quantity and paid amount, and its order is paid;
     - each sale's benefit entries add up to its benefit amount (also for reversals);
-    - each line's reversals add up to the granted refund lines of that line, never beyond it;
+    - each line's reversals add up to the granted refund lines of that line plus its shares of
+      the other successful refunds (refund_event_shares), never beyond the sale; a line
+      refunded whole has given back its whole benefit;
     - each paid line of a product certified when its order was paid has its zone sale."""
     from backend.order.models import (
         OrderChargeStatus,
@@ -252,6 +444,7 @@ def reconciliation_problems(*, order_ids=None) -> list[str]:
     paid = (OrderChargeStatus.FULL, OrderChargeStatus.OVERCHARGED)
     reversed_units: dict = defaultdict(int)
     reversed_amount: dict = defaultdict(lambda: ZERO)
+    reversed_benefit: dict = defaultdict(lambda: ZERO)
     sale_lines: dict = {}
     for sale in sales.select_related("order_line", "order").iterator(chunk_size=2000):
         total = sums.get(sale.pk, ZERO)
@@ -267,20 +460,35 @@ def reconciliation_problems(*, order_ids=None) -> list[str]:
         else:
             reversed_units[sale.order_line_id] += -sale.quantity
             reversed_amount[sale.order_line_id] += -sale.amount
+            reversed_benefit[sale.order_line_id] += -sale.benefit_amount
     granted: dict = defaultdict(lambda: [0, ZERO])
     for line_id, quantity, amount in OrderGrantedRefundLine.objects.filter(
         order_line_id__in=list(sale_lines)
     ).values_list("order_line_id", "quantity", "amount_value"):
         granted[line_id][0] += quantity
         granted[line_id][1] += amount
+    unnamed: dict = defaultdict(lambda: ZERO)
+    orders = {sale.order_id for sale in sale_lines.values()}
+    for (_event, line_id), share in refund_event_shares(list(orders)).items():
+        unnamed[line_id] += share
     for line_id, sale in sale_lines.items():
         units, amount = granted.get(line_id, (0, ZERO))
+        expected = min(amount + unnamed[line_id], sale.amount)
         if reversed_units[line_id] != min(units, sale.quantity) or (
-            units <= sale.quantity and reversed_amount[line_id] != amount
+            reversed_amount[line_id] != expected
         ):
             problems.append(
                 f"line {line_id}: reversed {reversed_units[line_id]} units "
-                f"{reversed_amount[line_id]}, refunds granted {units} units {amount}"
+                f"{reversed_amount[line_id]}, refunds granted {units} units {amount}, "
+                f"other refunds {unnamed[line_id]}"
+            )
+        if reversed_benefit[line_id] > sale.benefit_amount or (
+            reversed_amount[line_id] == sale.amount
+            and reversed_benefit[line_id] != sale.benefit_amount
+        ):
+            problems.append(
+                f"line {line_id}: benefit reversed {reversed_benefit[line_id]} "
+                f"of {sale.benefit_amount}"
             )
     # Paid lines of products certified at the moment of payment must all be in the ledger.
     events = OrderEvent.objects.filter(type=OrderEvents.ORDER_FULLY_PAID)
