@@ -62,6 +62,12 @@ class HouseholdForm(forms.ModelForm):
 
     id_number = forms.CharField(label=_("身份证号"), required=False, max_length=18)
     phone = forms.CharField(label=_("联系电话"), required=False, max_length=11)
+    photo_file = forms.FileField(
+        label=_("故事照片"),
+        required=False,
+        help_text=_("JPEG、PNG 或 WebP；仅在同意公开照片时显示在扶贫专区。"),
+    )
+    photo_remove = forms.BooleanField(label=_("删除照片"), required=False)
 
     class Meta:
         model = Household
@@ -129,7 +135,7 @@ class HouseholdAdmin(StaffOnly, ModelAdmin):
     readonly_fields = ("id_number_masked", "phone_masked", "full_record")
 
     def get_fields(self, request, obj=None):
-        fields = [*HouseholdForm.Meta.fields, "id_number", "phone"]
+        fields = [*HouseholdForm.Meta.fields, "id_number", "phone", "photo_file", "photo_remove"]
         return fields + (["id_number_masked", "phone_masked", "full_record"] if obj else [])
 
     @display(description=_("完整信息"))
@@ -151,6 +157,7 @@ class HouseholdAdmin(StaffOnly, ModelAdmin):
         except ValidationError as error:
             self.message_user(request, "；".join(error.messages), messages.ERROR)
             return
+        _save_photo(request, saved, form)
         obj.pk = saved.pk
         obj.refresh_from_db()
 
@@ -182,10 +189,40 @@ class HouseholdAdmin(StaffOnly, ModelAdmin):
     list_before_template = "poverty/admin/links.html"
 
 
+def _save_photo(request, story, form) -> None:
+    """The story photo through services.set_story_photo (checked by content, audited)."""
+    upload = form.cleaned_data.get("photo_file")
+    if not upload and not form.cleaned_data.get("photo_remove"):
+        return
+    try:
+        services.set_story_photo(actor=request.user, story=story, upload=upload or None)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+
+
+class VillageStoryForm(forms.ModelForm):
+    photo_file = forms.FileField(
+        label=_("故事照片"),
+        required=False,
+        help_text=_("JPEG、PNG 或 WebP；仅在村集体同意公开照片时显示在扶贫专区。"),
+    )
+    photo_remove = forms.BooleanField(label=_("删除照片"), required=False)
+
+    class Meta:
+        model = VillageStory
+        fields = ("village", "title", "story", "consent", "photo_consent")
+
+
 @admin.register(VillageStory)
 class VillageStoryAdmin(StaffOnly, ModelAdmin):
-    list_display = ("title", "village", "consent")
-    list_filter = ("consent",)
+    form = VillageStoryForm
+    list_display = ("title", "village", "consent", "photo_consent")
+    list_filter = ("consent", "photo_consent")
+    fields = ("village", "title", "story", "consent", "photo_consent", "photo_file", "photo_remove")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _save_photo(request, obj, form)
 
 
 @admin.register(RelatedAccount)

@@ -38,6 +38,11 @@ class Household(models.Model):
     story_consent = models.BooleanField(_("同意公开故事"), default=False)
     photo_consent = models.BooleanField(_("同意公开照片"), default=False)
     story = models.TextField(_("故事"), blank=True)
+    # Private storage like the evidence documents; shown on the zone page only while both
+    # story_consent and photo_consent hold (served by a view that checks them per request).
+    photo = models.FileField(
+        _("照片"), storage=private_storage, upload_to="poverty/photos/", blank=True
+    )
     # Demo data (the seed) is marked, so it can never be mistaken for a real family.
     is_fictional = models.BooleanField(_("虚构示例"), default=False)
     is_active = models.BooleanField(_("在册"), default=True)
@@ -116,6 +121,10 @@ class VillageStory(models.Model):
     title = models.CharField(_("标题"), max_length=120)
     story = models.TextField(_("故事"))
     consent = models.BooleanField(_("村集体同意公开"), default=False)
+    photo_consent = models.BooleanField(_("村集体同意公开照片"), default=False)
+    photo = models.FileField(
+        _("照片"), storage=private_storage, upload_to="poverty/photos/", blank=True
+    )
 
     class Meta:
         verbose_name = _("村庄故事")
@@ -327,6 +336,15 @@ class ZoneSale(ImmutableModel):
         related_name="+",
         on_delete=models.PROTECT,
     )
+    # A refund that named no order lines (or named them only in the payment request): the
+    # successful refund event whose pro rata share this reversal gives back.
+    refund_event = models.ForeignKey(
+        "payment.TransactionEvent",
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
     certification = models.ForeignKey(Certification, related_name="sales", on_delete=models.PROTECT)
     product = models.ForeignKey("catalog.Product", related_name="+", on_delete=models.PROTECT)
     vendor = models.ForeignKey("vendors.Vendor", related_name="+", on_delete=models.PROTECT)
@@ -352,6 +370,11 @@ class ZoneSale(ImmutableModel):
                 fields=["order_line", "granted_refund"],
                 condition=models.Q(kind="refund"),
                 name="poverty_refund_once_per_grant_line",
+            ),
+            models.UniqueConstraint(
+                fields=["order_line", "refund_event"],
+                condition=models.Q(kind="refund"),
+                name="poverty_refund_once_per_event_line",
             ),
         ]
 

@@ -136,8 +136,50 @@ def _households(rows, villages, report) -> dict[str, Household]:
             report.add("households", "created")
         else:
             report.add("households", "unchanged")
+        if row.get("demo_photo") and household.is_fictional and not household.photo:
+            # A generated placeholder, marked DEMO in the image itself; never a real photo.
+            household.photo.save(f"demo-{household.pk}.png", demo_photo(), save=False)
+            household.photo_consent = True
+            household.save(update_fields=["photo", "photo_consent"])
+            report.add("household_photos", "created")
         found[household.reference_number] = household
     return found
+
+
+def demo_photo():
+    """A placeholder story photo drawn with Pillow: a pond under a sky, crossed by
+    "DEMO · FICTIONAL HOUSEHOLD" banners, so it cannot be taken for a real family's photo."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = 640, 400
+    image = Image.new("RGB", (width, height), (214, 234, 242))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 230, width, height), fill=(96, 146, 112))
+    for index, x in enumerate(range(40, width, 90)):
+        y = 270 + (index % 3) * 30
+        draw.ellipse((x, y, x + 70, y + 36), fill=(60, 120, 80), outline=(40, 90, 60), width=2)
+        draw.ellipse((x + 28, y - 26, x + 46, y + 4), fill=(236, 160, 180))
+    draw.ellipse((500, 40, 570, 110), fill=(250, 214, 120))
+    try:
+        big = ImageFont.load_default(size=72)
+        small = ImageFont.load_default(size=24)
+    except (TypeError, OSError):  # Pillow without FreeType: the bitmap font
+        big = small = ImageFont.load_default()
+    draw.rectangle((0, 120, width, 220), fill=(180, 30, 40))
+    draw.text((width // 2, 150), "DEMO", fill=(255, 255, 255), font=big, anchor="mm")
+    draw.text(
+        (width // 2, 200),
+        "FICTIONAL HOUSEHOLD - DEMONSTRATION ONLY",
+        fill=(255, 255, 255),
+        font=small,
+        anchor="mm",
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue())
 
 
 def _certification(row, households, villages, start, report) -> None:

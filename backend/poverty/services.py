@@ -42,6 +42,7 @@ from backend.poverty.models import (
     Mechanism,
     RelatedAccount,
     ShareRecipient,
+    VillageStory,
 )
 from backend.vendors import scoping
 
@@ -244,6 +245,42 @@ def reveal_household(*, actor, household: Household) -> FullHousehold:
         id_number=decrypt(household.id_number_encrypted),
         phone=decrypt(household.phone_encrypted),
     )
+
+
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+@transaction.atomic
+def set_story_photo(*, actor, story: Household | VillageStory, upload) -> Household | VillageStory:
+    """Attach (or with `upload=None` remove) the photo of a household's or a village's story.
+    Kept in private storage under a neutral name; a JPEG, PNG or WebP checked by its content.
+    The zone page shows it only while the photo consent (and the story's consent) holds."""
+    require_poverty_staff(actor)
+    model = type(story)
+    story = model.objects.select_for_update().get(pk=story.pk)
+    before = {"photo": bool(story.photo)}
+    if upload is None:
+        if story.photo:
+            story.photo.delete(save=False)
+        story.photo = ""
+        story.save(update_fields=["photo"])
+    else:
+        name = _checked_file(upload, "photo")
+        if name.rsplit(".", 1)[-1] not in {t.split("/")[1] for t in PHOTO_TYPES}:
+            raise _error("photo", _("照片仅支持 JPEG、PNG 或 WebP 图片。"), Code.INVALID_FILE)
+        old = story.photo.name if story.photo else ""
+        story.photo.save(name, upload, save=False)
+        story.save(update_fields=["photo"])
+        if old:
+            story.photo.storage.delete(old)
+    audit.record(
+        actor=actor,
+        action="poverty.story_photo_changed",
+        instance=story,
+        before=before,
+        after={"photo": bool(story.photo)},
+    )
+    return story
 
 
 @transaction.atomic

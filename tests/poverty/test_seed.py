@@ -21,7 +21,8 @@ from backend.poverty.selectors import zone_stats
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_fills_the_zone_and_a_rerun_changes_nothing():
+def test_seed_fills_the_zone_and_a_rerun_changes_nothing(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     call_command("seed_catalog", stdout=io.StringIO())
     households = Household.objects.all()
     assert households.count() == 7 and not households.filter(is_fictional=False).exists()
@@ -38,7 +39,13 @@ def test_seed_fills_the_zone_and_a_rerun_changes_nothing():
     assert Group.objects.get(name=GROUP_NAME).permissions.filter(codename="manage_poverty")
     page = Client().get("/poverty-zone/").content.decode()
     assert "小伊浅水藕" in page and "藕塘村：一池好藕" in page
+    # One consenting fictional household has a generated placeholder photo, marked as a demo.
+    (pictured,) = Household.objects.exclude(photo="")
+    assert pictured.is_fictional and pictured.photo_consent and pictured.story_consent
+    assert "示例图片：虚构人家，仅作演示" in page
+    assert Client().get(f"/poverty-zone/photos/household/{pictured.pk}/").status_code == 200
     before = (ZoneSale.objects.count(), Certification.objects.count(), households.count())
     stdout = io.StringIO()
     call_command("seed_catalog", stdout=stdout)
     assert (ZoneSale.objects.count(), Certification.objects.count(), households.count()) == before
+    assert Household.objects.get(pk=pictured.pk).photo.name == pictured.photo.name
