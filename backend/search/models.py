@@ -78,3 +78,20 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class PendingRefresh(models.Model):
+    """A product whose search document waits for the debounced refresh task: one row per
+    product, added with INSERT ... ON CONFLICT DO NOTHING and drained with DELETE ...
+    RETURNING, so two changes at once never lose a product (backend.search.tasks). A plain
+    id rather than a foreign key: a deleted product's document must be dropped too."""
+
+    product_id = models.BigIntegerField(primary_key=True)
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待刷新的搜索文档")
+        verbose_name_plural = _("待刷新的搜索文档")
+
+    def __str__(self) -> str:
+        return f"pending search refresh of product {self.product_id}"
