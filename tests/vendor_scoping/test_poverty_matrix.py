@@ -284,3 +284,32 @@ def test_households_never_reach_vendor_pages(zone):
         for secret in SECRETS:
             assert secret not in response.content.decode()
     assert Household.objects.count() >= 1
+
+
+@pytest.mark.parametrize("column", ["X_OWNER", "X_STAFF", "OWN", "SHOPPER", "ANON", "REVIEWER"])
+def test_story_photos_only_with_consent_for_every_actor(zone, column, settings, tmp_path):
+    """A household's story photo (private storage) is served at its zone address only while
+    the household consents to its story and its photo; without consent it is a 404 for every
+    actor, and the page lists no photo."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from backend.poverty.seed import demo_photo
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    household = zone.a.extra["household"]
+    county = _actor(zone, "COUNTY")
+    services.save_household(
+        actor=county, household=household, story="示例故事。", story_consent=True
+    )
+    photo = SimpleUploadedFile("p.png", demo_photo().read(), content_type="image/png")
+    services.set_story_photo(actor=county, story=household, upload=photo)
+    url = reverse("storefront:poverty-household-photo", args=[household.pk])
+    client = Client()
+    user = _actor(zone, column)
+    if user is not None:
+        client.force_login(user)
+    assert client.get(url).status_code == 404
+    assert url not in client.get("/poverty-zone/").content.decode()
+    services.save_household(actor=county, household=household, photo_consent=True)
+    assert client.get(url).status_code == 200
+    assert url in client.get("/poverty-zone/").content.decode()
