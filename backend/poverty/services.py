@@ -53,6 +53,7 @@ ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png", "image/webp")
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 def _error(field: str | None, message: str, code: str) -> ValidationError:
@@ -139,7 +140,7 @@ def _household_snapshot(household: Household) -> dict[str, Any]:
     }
 
 
-def _checked_file(upload, field: str) -> str:
+def _checked_file(upload, field: str, *, photo: bool = False) -> str:
     """A stored name for an accepted private file: declared and real type (magic bytes) both
     PDF, JPEG, PNG or WebP, at most 10 MB; the name says nothing about the household."""
     import secrets
@@ -153,6 +154,8 @@ def _checked_file(upload, field: str) -> str:
     upload.seek(0)
     actual = sniff_content_type(upload.read(16))
     upload.seek(0)
+    if photo and (actual is None or actual != declared or actual not in PHOTO_TYPES):
+        raise _error(field, _("照片仅支持 JPEG、PNG 或 WebP 图片。"), Code.INVALID_FILE)
     if actual is None or actual != declared or actual not in DOCUMENT_TYPES:
         raise _error(field, _("仅支持 PDF、JPEG、PNG 或 WebP 文件。"), Code.INVALID_FILE)
     return f"{secrets.token_hex(12)}.{actual.split('/')[1]}"
@@ -247,9 +250,6 @@ def reveal_household(*, actor, household: Household) -> FullHousehold:
     )
 
 
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
-
-
 @transaction.atomic
 def set_story_photo(*, actor, story: Household | VillageStory, upload) -> Household | VillageStory:
     """Attach (or with `upload=None` remove) the photo of a household's or a village's story.
@@ -265,9 +265,7 @@ def set_story_photo(*, actor, story: Household | VillageStory, upload) -> Househ
         story.photo = ""
         story.save(update_fields=["photo"])
     else:
-        name = _checked_file(upload, "photo")
-        if name.rsplit(".", 1)[-1] not in {t.split("/")[1] for t in PHOTO_TYPES}:
-            raise _error("photo", _("照片仅支持 JPEG、PNG 或 WebP 图片。"), Code.INVALID_FILE)
+        name = _checked_file(upload, "photo", photo=True)
         old = story.photo.name if story.photo else ""
         story.photo.save(name, upload, save=False)
         story.save(update_fields=["photo"])
