@@ -99,8 +99,8 @@ class SearchFacetLinks:
             ),
             FacetGroup(
                 "poverty_zone",
-                _("帮扶地区"),
-                [self._link("poverty_zone", True, _("帮扶地区商品"), facets.poverty_zone)]
+                _("扶贫专区"),
+                [self._link("poverty_zone", True, _("扶贫专区商品"), facets.poverty_zone)]
                 if facets.poverty_zone
                 else [],
             ),

@@ -179,3 +179,19 @@ def test_no_facets_without_a_query(client, shop):
     response = client.get("/search/")
     assert "search_facets" not in response.context
     assert 'class="search-facets"' not in response.content.decode()
+
+
+def test_zone_facet_narrows_to_products_of_the_poverty_zone(client, rice_shop):
+    from backend.search.models import SearchDocument
+
+    assert "poverty_zone" not in _facet_links(client.get("/search/", {"q": "米"}))
+    assert client.get("/search/", {"q": "米", "fz": "1"}).context["listing"].cards == []
+    # The zone flag of a document comes from poverty certifications (backend/search/documents);
+    # set directly here, as the storefront reads it.
+    SearchDocument.objects.filter(product__slug="b").update(poverty_zone=True)
+    facets = _facet_links(client.get("/search/", {"q": "米"}))
+    assert facets["poverty_zone"] == {
+        "扶贫专区商品": (1, facets["poverty_zone"]["扶贫专区商品"][1], False)
+    }
+    zone = client.get(facets["poverty_zone"]["扶贫专区商品"][1])
+    assert [c.product.name for c in zone.context["listing"].cards] == ["燕尾港大米"]
