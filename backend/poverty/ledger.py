@@ -468,8 +468,10 @@ def reconciliation_problems(*, order_ids=None) -> list[str]:
         granted[line_id][0] += quantity
         granted[line_id][1] += amount
     unnamed: dict = defaultdict(lambda: ZERO)
-    orders = {sale.order_id for sale in sale_lines.values()}
-    for (_event, line_id), share in refund_event_shares(list(orders)).items():
+    # Only orders with a successful refund are read (a subquery, not a list of every order).
+    for (_event, line_id), share in refund_event_shares(
+        sales.filter(kind=EntryKind.SALE).values("order_id")
+    ).items():
         unnamed[line_id] += share
     for line_id, sale in sale_lines.items():
         units, amount = granted.get(line_id, (0, ZERO))
