@@ -133,12 +133,57 @@ def catalog(db) -> Catalog:
     _add_discounts(channel, product)
     _add_merchandising(channel, product)
     _add_tourism(product, vendor)
+    _add_poverty(product, vendor)
+    _add_reconciliation()
     # Search's admin pages need a synonym group and a vocabulary word to open.
     from backend.search.models import SearchTerm, Synonym
 
     Synonym.objects.create(terms="藕, 莲藕")
     SearchTerm.objects.create(term="大米", pinyin="dami", initials="dm", frequency=1)
     return built
+
+
+def _add_poverty(product, vendor) -> None:
+    """A weak village with its story, a registered household, a certified product and an
+    account flagged as related to the vendor, for the poverty pages (backend/poverty/admin.py)."""
+    from django.utils import timezone
+
+    from backend.poverty.models import Certification, Household, RelatedAccount, VillageStory
+    from tests.factories import UserFactory, VillageFactory
+
+    village = VillageFactory(is_economically_weak=True, name="薄弱村")
+    VillageStory.objects.create(village=village, title="荷塘里的新生计", story="村集体的藕塘。")
+    Household.objects.create(
+        reference_number="DEMO-0001", village=village, head_name="示例户主", is_fictional=True
+    )
+    now = timezone.now()
+    Certification.objects.create(
+        product=product,
+        vendor=vendor,
+        status="approved",
+        mechanism="sales_share",
+        share_percent=Decimal("5.00"),
+        share_recipient="village",
+        village=village,
+        valid_from=now,
+        valid_until=now + timezone.timedelta(days=365),
+    )
+    RelatedAccount.objects.create(user=UserFactory(), vendor=vendor, reason="商家员工的家属")
+
+
+def _add_reconciliation() -> None:
+    """A day's reconciliation report with one planted difference (backend/payment/admin.py)."""
+    from backend.payment.models import ReconciliationReport
+
+    ReconciliationReport.objects.create(
+        gateway="alipay",
+        day=date(2026, 12, 1),
+        statement_rows=2,
+        matched=1,
+        statement_total=Decimal("59.80"),
+        our_total=Decimal("29.90"),
+        mismatches=[{"kind": "missing_here", "trade_no": "2026120122001", "amount": "29.90"}],
+    )
 
 
 def _add_tourism(product, vendor) -> None:
