@@ -35,7 +35,9 @@ class Facets:
 
 def facets_for(products: QuerySet) -> Facets:
     """Counts over the matched products (five grouped queries)."""
-    ids = products.order_by().values("pk")
+    # The matched ids once: as a sub-select, each of the facet queries below would evaluate
+    # the whole search predicate again.
+    ids = list(products.order_by().values_list("pk", flat=True))
     result = Facets()
     result.category = [
         (row["category_id"], row["category__name"], row["n"])
