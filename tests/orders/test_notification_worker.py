@@ -5,17 +5,14 @@ notification code texts, mails and records the event."""
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
-import redis
 from django.core import mail
-from django.db import connections
 
-from backend.celery import app as celery_app
 from backend.order import services
 from backend.order.models import OrderEvent, OrderEvents
+from tests.celery_worker import redis_reachable, running_worker
 from tests.factories import (
     ChannelFactory,
     ProductVariantFactory,
@@ -27,50 +24,16 @@ from tests.factories import (
 
 TEST_BROKER_DB = 10
 
-
-def _broker_url() -> str:
-    base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0").rsplit("/", 1)[0]
-    return f"{base}/{TEST_BROKER_DB}"
-
-
-def _redis_reachable() -> bool:
-    try:
-        return bool(redis.Redis.from_url(_broker_url(), socket_timeout=1).ping())
-    except redis.RedisError:
-        return False
-
-
 pytestmark = pytest.mark.skipif(
-    not _redis_reachable(), reason="Redis is unreachable: a real Celery worker needs a broker"
+    not redis_reachable(TEST_BROKER_DB),
+    reason="Redis is unreachable: a real Celery worker needs a broker",
 )
 
 
 @pytest.fixture
 def celery_worker():
-    from celery.contrib.testing.worker import start_worker
-    from celery.signals import task_postrun
-
-    saved = {
-        key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")
-    }
-    celery_app.conf.update(broker_url=_broker_url(), task_always_eager=False, result_backend=None)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-    def close_worker_connections(**_kwargs):
-        connections.close_all()
-
-    task_postrun.connect(close_worker_connections, weak=False)
-    with celery_app.connection_for_write() as connection:
-        connection.default_channel.queue_purge("celery")
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        task_postrun.disconnect(close_worker_connections)
-        celery_app.conf.update(saved)
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
+    with running_worker(TEST_BROKER_DB):
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
