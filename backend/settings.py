@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "backend.poverty",
     "backend.tourism",
     "backend.trace",
+    "backend.targets",
+    "backend.training",
     "backend.search",
     "backend.stations",
     "backend.routing",
@@ -238,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
     "draft-vendor-statements": {
         "task": "backend.settlement.tasks.draft_statements_task",
         "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+    # The county dashboard (issue #18): the current and changed months of the plan's targets.
+    "refresh-plan-targets": {
+        "task": "backend.targets.tasks.refresh_plan_targets_task",
+        "schedule": 900.0,
     },
     # Brand licences (issue #11): a licence whose window ended is recorded as expired and the
     # vendor told (the badge itself already went at the instant; see backend/brand/tasks.py).
