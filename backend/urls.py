@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from backend.core import private_files
 from backend.core.views import health
+from backend.targets import views as targets_views
 
 urlpatterns = [
     path("healthz/", health, name="health"),
@@ -22,6 +23,11 @@ urlpatterns = [
     # The consumer's trace page behind the pack's QR, and the inspectors' pages (issue #14).
     path("trace/", include("backend.trace.urls")),
     path("inspect/", include("backend.trace.inspect_urls")),
+    # Training sessions, QR sign-in, certificates and staff session pages (issue #18).
+    path("training/", include("backend.training.urls")),
+    # The county office's dashboard of the plan's targets and its public page (issue #18).
+    path("county/targets/", include(targets_views.county_urls)),
+    path("", include(targets_views.public_urls)),
     # Private files (household papers, evidence) through short-lived signed links.
     path("private/<str:token>/", private_files.serve, name="private-file"),
     path("", include("backend.graphql.urls")),

@@ -1,0 +1,20 @@
+"""Codes of the errors training services raise; the GraphQL TrainingErrorCode is built from it."""
+
+from django.db import models
+
+
+class TrainingErrorCode(models.TextChoices):
+    GRAPHQL_ERROR = "GRAPHQL_ERROR"
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    NOT_FOUND = "NOT_FOUND"
+    PERMISSION_DENIED = "PERMISSION_DENIED"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    SESSION_NOT_OPEN = "SESSION_NOT_OPEN"
+    SESSION_FULL = "SESSION_FULL"
+    NOT_SIGNED_IN = "NOT_SIGNED_IN"
+    INVALID_PHONE = "INVALID_PHONE"
+    INVALID_STATUS = "INVALID_STATUS"
+    NOT_EMPLOYER = "NOT_EMPLOYER"
+    CONSENT_REQUIRED = "CONSENT_REQUIRED"
+    INVALID_FILE = "INVALID_FILE"
