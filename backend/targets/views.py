@@ -1,0 +1,228 @@
+"""The county office's dashboard (/county/targets/) and the public transparency page.
+
+Staff pages need is_staff and targets.view_dashboard (checked here and in the GraphQL
+resolver, not by hiding links): anyone else signed in gets 403, an anonymous visitor the
+sign-in page. Every page reads the pre-aggregated months, so it costs the same whatever the
+number of orders; a bad month is a 400 page naming the problem, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from backend.brand.models import PublicBrand
+from backend.targets import chart, drilldown, exports, months
+from backend.targets.definitions import CODES, Status, plan
+from backend.targets.selectors import can_view_dashboard, figure, figures
+
+PAGE_SIZE = 25
+PUBLIC_CACHE_SECONDS = 600
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def county_staff(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url="/dashboard/login/")
+        if not can_view_dashboard(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _month(request) -> tuple[dt.date | None, str]:
+    try:
+        return months.parse_month(request.GET.get("month")), ""
+    except months.BadMonth:
+        return None, _("月份格式应为 YYYY-MM，且不能晚于本月。")
+
+
+def _bad_month(request, error: str) -> HttpResponse:
+    return render(
+        request,
+        "targets/bad_month.html",
+        {"title": _("规划目标看板"), "error": error},
+        status=400,
+    )
+
+
+def _county() -> str:
+    brand = PublicBrand.objects.filter(is_active=True).only("county_name").first()
+    return brand.county_name if brand else ""
+
+
+@require_GET
+@county_staff
+def summary(request):
+    month, error = _month(request)
+    if month is None:
+        return _bad_month(request, error)
+    shown = figures(month)
+    rows = [(f, chart.sparkline(f.series, f.target.target)) for f in shown]
+    return render(
+        request,
+        "targets/summary.html",
+        {
+            "title": _("规划目标看板"),
+            "county": _county(),
+            "month": months.label(month),
+            "rows": rows,
+            "any_demo": any(f.is_demo or any(p.is_demo for p in f.series) for f in shown),
+        },
+    )
+
+
+@require_GET
+@county_staff
+def target_page(request, code: str):
+    if code not in CODES:
+        raise Http404
+    month, error = _month(request)
+    if month is None:
+        return _bad_month(request, error)
+    shown = figure(code, month)
+    if shown is None:
+        raise Http404
+    table = drilldown.table(code, month)
+    page: Any = Paginator(table.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "targets/target.html",
+        {
+            "title": shown.target.title,
+            "figure": shown,
+            "month": months.label(month),
+            "chart": chart.chart(
+                shown.series, shown.target.target, title=shown.target.title, unit=shown.target.unit
+            ),
+            "columns": table.columns,
+            "rows": table.rendered(page.object_list),
+            "page": page,
+            "any_demo": any(p.is_demo for p in shown.series),
+        },
+    )
+
+
+def _download(content: bytes, *, name: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES.get(fmt, "application/pdf"))
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_GET
+@county_staff
+def target_export(request, code: str, fmt: str):
+    if code not in CODES or fmt not in CONTENT_TYPES:
+        raise Http404
+    month, error = _month(request)
+    if month is None:
+        return _bad_month(request, error)
+    table = drilldown.table(code, month)
+    content = (
+        exports.table_csv(table)
+        if fmt == "csv"
+        else exports.table_xlsx(table, title=plan().get(code).title)  # type: ignore[union-attr]
+    )
+    return _download(content, name=f"target-{code}-{months.label(month)}", fmt=fmt)
+
+
+@require_GET
+@county_staff
+def report_export(request, fmt: str):
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    month, error = _month(request)
+    if month is None:
+        return _bad_month(request, error)
+    content = (
+        exports.monthly_report_csv(month) if fmt == "csv" else exports.monthly_report_xlsx(month)
+    )
+    return _download(content, name=f"targets-monthly-{months.label(month)}", fmt=fmt)
+
+
+@require_GET
+@county_staff
+def summary_pdf(request):
+    month, error = _month(request)
+    if month is None:
+        return _bad_month(request, error)
+    content = exports.summary_pdf(figures(month), county=_county(), month=month)
+    return _download(content, name=f"targets-summary-{months.label(month)}", fmt="pdf")
+
+
+def public_figures() -> dict:
+    """Headline figures for everyone: totals and shares only, no person and no household.
+    Cached for ten minutes per language; the months behind them change at most every refresh."""
+    key = f"targets:public:{get_language()}"
+    found = cache.get(key)
+    if found is None:
+        month = months.current_month()
+        found = {
+            "month": months.label(month),
+            "figures": [
+                {
+                    "number": f.target.number,
+                    "title": f.target.title,
+                    "unit": f.target.unit,
+                    "value": f.value,
+                    "target": f.target.target,
+                    "secondary": (
+                        (f.target.secondary.title, f.secondary_value, f.target.secondary.unit)
+                        if f.target.secondary
+                        else None
+                    ),
+                    "met": f.status == Status.MET,
+                    "status": f.status_label,
+                    "is_demo": f.is_demo,
+                }
+                for f in figures(month, series_months=1)
+            ],
+            "county": _county(),
+        }
+        cache.set(key, found, PUBLIC_CACHE_SECONDS)
+    return found
+
+
+@require_GET
+def transparency(request):
+    from backend.storefront.pages import page_links
+
+    found = public_figures()
+    return render(
+        request,
+        "targets/transparency.html",
+        {
+            **found,
+            "title": _("本县电商进展公示"),
+            "brand": PublicBrand.objects.filter(is_active=True).first(),
+            "page_links": page_links(),
+            "any_demo": any(f["is_demo"] for f in found["figures"]),
+        },
+    )
+
+
+county_urls = [
+    path("", summary, name="targets-summary"),
+    path("summary.pdf", summary_pdf, name="targets-summary-pdf"),
+    path("report.<str:fmt>", report_export, name="targets-report"),
+    path("<str:code>/", target_page, name="targets-target"),
+    path("<str:code>/export.<str:fmt>", target_export, name="targets-export"),
+]
+public_urls = [path("transparency/", transparency, name="targets-transparency")]
