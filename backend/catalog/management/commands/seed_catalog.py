@@ -23,6 +23,7 @@ from backend.listings.seed import seed_listings
 from backend.merchandising.seed import seed_merchandising
 from backend.poverty.seed import seed_poverty
 from backend.search.seed import seed_search
+from backend.targets.seed import seed_targets
 from backend.tourism.seed import seed_tourism
 from backend.trace.seed import seed_trace
 
@@ -111,6 +112,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         poverty = seed_poverty(path=path)
         self._write_report(poverty, title=_("扶贫专区"), seconds=time.monotonic() - started)
+        # The county office's group, leading enterprises, demonstration history of the plan's
+        # targets, the current month computed (catalog_seed/targets.yaml, backend/targets/seed.py).
+        started = time.monotonic()
+        targets = seed_targets(path=path)
+        self._write_report(targets, title=_("规划目标看板"), seconds=time.monotonic() - started)
         # Synonyms and a full rebuild of the search documents and vocabulary last, when the
         # licences and certifications that boost ranking exist (backend/search/seed.py).
         started = time.monotonic()
