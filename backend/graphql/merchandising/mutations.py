@@ -71,6 +71,89 @@ def _common(data: dict, plain: tuple[str, ...]) -> dict:
     return result
 
 
+def _require(input, *names: str) -> None:
+    for name in names:
+        if not input.get(name):
+            raise ValidationError({name: ValidationError(_("必填。"), code="REQUIRED")})
+
+
+def _crud_mutations(
+    type_name: str,
+    *,
+    field: str,
+    object_type,
+    input_type,
+    model,
+    save,
+    delete,
+    data,
+    required: tuple[str, ...],
+    noun: str,
+    create_doc: str = "",
+    delete_doc: str = "",
+):
+    """The create, update and delete mutations of one merchandising object, alike in all but
+    their names: `save(instance_or_None, data, actor)` and `delete(instance, actor)` call the
+    object's services, `data(input)` turns the input into the services' data."""
+    requirement = " Requires MANAGE_MERCHANDISING."
+
+    def meta(description: str):
+        return type(
+            "Meta",
+            (),
+            {
+                "description": description + requirement,
+                "error_type_class": MerchandisingError,
+                "permissions": MERCHANDISING,
+            },
+        )
+
+    def create(cls, root, info, input):
+        _require(input, *required)
+        return cls(**{field: save(None, data(input), info.context.user)})
+
+    def update(cls, root, info, id, input):
+        instance = get_instance(model.objects, id, type_name, field="id")
+        return cls(**{field: save(instance, data(input), info.context.user)})
+
+    def remove(cls, root, info, id):
+        instance = get_instance(model.objects, id, type_name, field="id")
+        pk = instance.pk
+        delete(instance, info.context.user)
+        instance.pk = pk
+        return cls(**{field: instance})
+
+    def mutation(verb: str, description: str, arguments: dict, perform):
+        return type(
+            f"{type_name}{verb}",
+            (BaseMutation,),
+            {
+                field: graphene.Field(object_type),
+                "Arguments": type("Arguments", (), arguments),
+                "Meta": meta(description),
+                "perform_mutation": classmethod(perform),
+            },
+        )
+
+    return (
+        mutation(
+            "Create",
+            create_doc or f"Creates {noun}.",
+            {"input": input_type(required=True)},
+            create,
+        ),
+        mutation(
+            "Update",
+            f"Updates {noun}.",
+            {"id": graphene.ID(required=True), "input": input_type(required=True)},
+            update,
+        ),
+        mutation(
+            "Delete", delete_doc or f"Deletes {noun}.", {"id": graphene.ID(required=True)}, remove
+        ),
+    )
+
+
 # Home sections -------------------------------------------------------------------------------
 
 
@@ -98,68 +181,20 @@ SECTION_PLAIN = (
     "is_published",
 )
 
-
-class HomeSectionCreate(BaseMutation):
-    home_section = graphene.Field(HomeSection)
-
-    class Arguments:
-        input = HomeSectionInput(required=True)
-
-    class Meta:
-        description = "Creates a home-page section. Requires MANAGE_MERCHANDISING."
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        for name in ("channel", "kind"):
-            if not input.get(name):
-                raise ValidationError({name: ValidationError(_("必填。"), code="REQUIRED")})
-        section = services.save_home_section(
-            section=None, data=_common(input, SECTION_PLAIN), actor=info.context.user
-        )
-        return cls(home_section=section)
-
-
-class HomeSectionUpdate(BaseMutation):
-    home_section = graphene.Field(HomeSection)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = HomeSectionInput(required=True)
-
-    class Meta:
-        description = "Updates a home-page section. Requires MANAGE_MERCHANDISING."
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        section = get_instance(HomeSectionModel.objects, id, "HomeSection", field="id")
-        section = services.save_home_section(
-            section=section, data=_common(input, SECTION_PLAIN), actor=info.context.user
-        )
-        return cls(home_section=section)
-
-
-class HomeSectionDelete(BaseMutation):
-    home_section = graphene.Field(HomeSection)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    class Meta:
-        description = "Deletes a home-page section. Requires MANAGE_MERCHANDISING."
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, id):
-        section = get_instance(HomeSectionModel.objects, id, "HomeSection", field="id")
-        pk = section.pk
-        services.delete_home_section(section=section, actor=info.context.user)
-        section.pk = pk
-        return cls(home_section=section)
+HomeSectionCreate, HomeSectionUpdate, HomeSectionDelete = _crud_mutations(
+    "HomeSection",
+    field="home_section",
+    object_type=HomeSection,
+    input_type=HomeSectionInput,
+    model=HomeSectionModel,
+    save=lambda section, data, actor: services.save_home_section(
+        section=section, data=data, actor=actor
+    ),
+    delete=lambda section, actor: services.delete_home_section(section=section, actor=actor),
+    data=lambda input: _common(input, SECTION_PLAIN),
+    required=("channel", "kind"),
+    noun="a home-page section",
+)
 
 
 # Campaigns ----------------------------------------------------------------------------------
@@ -190,66 +225,20 @@ def _campaign_data(input) -> dict:
     return data
 
 
-class CampaignCreate(BaseMutation):
-    campaign = graphene.Field(Campaign)
-
-    class Arguments:
-        input = CampaignInput(required=True)
-
-    class Meta:
-        description = "Creates a campaign. Requires MANAGE_MERCHANDISING."
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        if not input.get("channel"):
-            raise ValidationError({"channel": ValidationError(_("必填。"), code="REQUIRED")})
-        campaign = services.save_campaign(
-            campaign=None, data=_campaign_data(input), actor=info.context.user
-        )
-        return cls(campaign=campaign)
-
-
-class CampaignUpdate(BaseMutation):
-    campaign = graphene.Field(Campaign)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = CampaignInput(required=True)
-
-    class Meta:
-        description = "Updates a campaign. Requires MANAGE_MERCHANDISING."
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        campaign = get_instance(CampaignModel.objects, id, "Campaign", field="id")
-        campaign = services.save_campaign(
-            campaign=campaign, data=_campaign_data(input), actor=info.context.user
-        )
-        return cls(campaign=campaign)
-
-
-class CampaignDelete(BaseMutation):
-    campaign = graphene.Field(Campaign)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    class Meta:
-        description = "Deletes a campaign. Requires MANAGE_MERCHANDISING."
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, id):
-        campaign = get_instance(CampaignModel.objects, id, "Campaign", field="id")
-        pk = campaign.pk
-        services.delete_campaign(campaign=campaign, actor=info.context.user)
-        campaign.pk = pk
-        return cls(campaign=campaign)
+CampaignCreate, CampaignUpdate, CampaignDelete = _crud_mutations(
+    "Campaign",
+    field="campaign",
+    object_type=Campaign,
+    input_type=CampaignInput,
+    model=CampaignModel,
+    save=lambda campaign, data, actor: services.save_campaign(
+        campaign=campaign, data=data, actor=actor
+    ),
+    delete=lambda campaign, actor: services.delete_campaign(campaign=campaign, actor=actor),
+    data=_campaign_data,
+    required=("channel",),
+    noun="a campaign",
+)
 
 
 # Livestream events --------------------------------------------------------------------------
@@ -293,71 +282,22 @@ def _event_data(input) -> dict:
     return data
 
 
-class LivestreamEventCreate(BaseMutation):
-    livestream_event = graphene.Field(LivestreamEvent)
-
-    class Arguments:
-        input = LivestreamEventInput(required=True)
-
-    class Meta:
-        description = (
-            "Creates a livestream event; its live prices apply only inside its window. "
-            "Requires MANAGE_MERCHANDISING."
-        )
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, input):
-        if not input.get("channel"):
-            raise ValidationError({"channel": ValidationError(_("必填。"), code="REQUIRED")})
-        event = services.save_livestream_event(
-            event=None, data=_event_data(input), actor=info.context.user
-        )
-        return cls(livestream_event=event)
-
-
-class LivestreamEventUpdate(BaseMutation):
-    livestream_event = graphene.Field(LivestreamEvent)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-        input = LivestreamEventInput(required=True)
-
-    class Meta:
-        description = "Updates a livestream event. Requires MANAGE_MERCHANDISING."
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, id, input):
-        event = get_instance(LivestreamEventModel.objects, id, "LivestreamEvent", field="id")
-        event = services.save_livestream_event(
-            event=event, data=_event_data(input), actor=info.context.user
-        )
-        return cls(livestream_event=event)
-
-
-class LivestreamEventDelete(BaseMutation):
-    livestream_event = graphene.Field(LivestreamEvent)
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    class Meta:
-        description = (
-            "Deletes a livestream event and its live prices. Requires MANAGE_MERCHANDISING."
-        )
-        error_type_class = MerchandisingError
-        permissions = MERCHANDISING
-
-    @classmethod
-    def perform_mutation(cls, root, info, id):
-        event = get_instance(LivestreamEventModel.objects, id, "LivestreamEvent", field="id")
-        pk = event.pk
-        services.delete_livestream_event(event=event, actor=info.context.user)
-        event.pk = pk
-        return cls(livestream_event=event)
+LivestreamEventCreate, LivestreamEventUpdate, LivestreamEventDelete = _crud_mutations(
+    "LivestreamEvent",
+    field="livestream_event",
+    object_type=LivestreamEvent,
+    input_type=LivestreamEventInput,
+    model=LivestreamEventModel,
+    save=lambda event, data, actor: services.save_livestream_event(
+        event=event, data=data, actor=actor
+    ),
+    delete=lambda event, actor: services.delete_livestream_event(event=event, actor=actor),
+    data=_event_data,
+    required=("channel",),
+    noun="a livestream event",
+    create_doc="Creates a livestream event; its live prices apply only inside its window.",
+    delete_doc="Deletes a livestream event and its live prices.",
+)
 
 
 # Collection rules ---------------------------------------------------------------------------
