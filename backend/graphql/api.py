@@ -7,12 +7,14 @@ from backend.graphql.account.mutations import AccountMutations
 from backend.graphql.account.schema import AccountQueries
 from backend.graphql.brand.mutations import BrandMutations
 from backend.graphql.brand.schema import BrandQueries
+from backend.graphql.catalog.assigned_attributes import ASSIGNED_ATTRIBUTE_TYPES
 from backend.graphql.catalog.mutations import CatalogMutations
 from backend.graphql.catalog.schema import CatalogQueries
 from backend.graphql.channel.mutations import ChannelMutations
 from backend.graphql.channel.schema import ChannelQueries
 from backend.graphql.checkout.mutations import CheckoutMutations
 from backend.graphql.checkout.schema import CheckoutQueries
+from backend.graphql.core.ids import NodeField
 from backend.graphql.discount.mutations import DiscountMutations
 from backend.graphql.discount.schema import DiscountQueries
 from backend.graphql.divisions.schema import DivisionQueries
@@ -44,6 +46,8 @@ from backend.graphql.tourism.mutations import TourismMutations
 from backend.graphql.tourism.schema import TourismQueries
 from backend.graphql.trace.mutations import TraceMutations
 from backend.graphql.trace.schema import TraceQueries
+from backend.graphql.training.mutations import TrainingMutations
+from backend.graphql.training.schema import TrainingQueries
 from backend.graphql.vendors.mutations import VendorMutations
 from backend.graphql.vendors.schema import VendorQueries
 
@@ -70,10 +74,11 @@ class Query(
     StationQueries,
     TourismQueries,
     TraceQueries,
+    TrainingQueries,
     VendorQueries,
     graphene.ObjectType,
 ):
-    node = graphene.relay.Node.Field()
+    node = NodeField()
 
 
 class Mutation(
@@ -96,10 +101,16 @@ class Mutation(
     StationMutations,
     TourismMutations,
     TraceMutations,
+    TrainingMutations,
     VendorMutations,
     graphene.ObjectType,
 ):
     pass
 
 
-schema = graphene.Schema(query=Query, mutation=Mutation)
+schema = graphene.Schema(
+    query=Query,
+    mutation=Mutation,
+    # Interface implementations no field names; Saleor documents spread fragments on them.
+    types=ASSIGNED_ATTRIBUTE_TYPES,
+)
