@@ -42,6 +42,7 @@ from backend.graphql.stationdesk.mutations import StationDeskMutations
 from backend.graphql.stationdesk.schema import StationDeskQueries
 from backend.graphql.stations.mutations import StationMutations
 from backend.graphql.stations.schema import StationQueries
+from backend.graphql.targets.schema import TargetQueries
 from backend.graphql.tourism.mutations import TourismMutations
 from backend.graphql.tourism.schema import TourismQueries
 from backend.graphql.trace.mutations import TraceMutations
@@ -72,6 +73,7 @@ class Query(
     StationDeskQueries,
     SettlementQueries,
     StationQueries,
+    TargetQueries,
     TourismQueries,
     TraceQueries,
     TrainingQueries,

@@ -14,6 +14,7 @@ from backend.graphql.catalog.types import (
     ProductCountableConnection,
     ProductVariantCountableConnection,
 )
+from backend.graphql.catalog.where import where_products
 from backend.graphql.channel.resolvers import resolve_channel_or_none
 from backend.graphql.core.connection import resolve_connection
 from backend.graphql.core.dataloaders import loaders_of
@@ -32,6 +33,7 @@ def resolve_products(
     *,
     channel=None,
     filter=None,
+    where=None,
     search=None,
     sort_by=None,
     categories=None,
@@ -44,6 +46,8 @@ def resolve_products(
     if search is not None:
         data["search"] = search
     products = filter_products(products, data, channel_obj)
+    if where:
+        products = where_products(products, where, channel_obj)
     if categories:
         from backend.catalog.selectors import category_and_descendant_ids
 

@@ -2,6 +2,7 @@ import graphene
 
 from backend.graphql.catalog import resolvers
 from backend.graphql.catalog.filters import ProductFilterInput, ProductOrder
+from backend.graphql.catalog.translations import LanguageCodeEnum
 from backend.graphql.catalog.types import (
     Category,
     CategoryCountableConnection,
@@ -12,8 +13,14 @@ from backend.graphql.catalog.types import (
     ProductVariant,
     ProductVariantCountableConnection,
 )
+from backend.graphql.catalog.where import ProductWhereInput
 
 CHANNEL_ARG = graphene.String(description="Slug of a channel for which the data is returned.")
+SLUG_LANGUAGE_ARG = graphene.Argument(
+    LanguageCodeEnum,
+    description="Language of the slug; slugs here are the catalogue's own in every language, "
+    "so this is accepted and changes nothing.",
+)
 
 
 class CategoryFilterInput(graphene.InputObjectType):
@@ -34,18 +41,24 @@ class CatalogQueries(graphene.ObjectType):
         filter=CategoryFilterInput(),
         description="List of the shop's categories.",
     )
-    category = graphene.Field(Category, id=graphene.ID(), slug=graphene.String())
+    category = graphene.Field(
+        Category, id=graphene.ID(), slug=graphene.String(), slug_language_code=SLUG_LANGUAGE_ARG
+    )
     collections = graphene.ConnectionField(
         CollectionCountableConnection, channel=CHANNEL_ARG, search=graphene.String()
     )
     collection = graphene.Field(
-        Collection, id=graphene.ID(), slug=graphene.String(), channel=CHANNEL_ARG
+        Collection,
+        id=graphene.ID(),
+        slug=graphene.String(),
+        channel=CHANNEL_ARG,
+        slug_language_code=SLUG_LANGUAGE_ARG,
     )
     products = graphene.ConnectionField(
         ProductCountableConnection,
         channel=CHANNEL_ARG,
         filter=ProductFilterInput(),
-        where=ProductFilterInput(description="Alias of `filter`."),
+        where=ProductWhereInput(description="Saleor's per-field filter, with AND/OR."),
         search=graphene.String(description="Search products by name, origin, vendor and more."),
         sort_by=ProductOrder(),
         description="List of the shop's products.",
@@ -55,6 +68,7 @@ class CatalogQueries(graphene.ObjectType):
         id=graphene.ID(),
         slug=graphene.String(),
         channel=CHANNEL_ARG,
+        slug_language_code=SLUG_LANGUAGE_ARG,
         description="Look up a product by ID or slug.",
     )
     product_variant = graphene.Field(
@@ -72,7 +86,7 @@ class CatalogQueries(graphene.ObjectType):
         return resolvers.resolve_categories(info, **kwargs)
 
     @staticmethod
-    def resolve_category(root, info, id=None, slug=None):
+    def resolve_category(root, info, id=None, slug=None, slug_language_code=None):
         return resolvers.resolve_category(info, id=id, slug=slug)
 
     @staticmethod
@@ -80,15 +94,15 @@ class CatalogQueries(graphene.ObjectType):
         return resolvers.resolve_collections(info, **kwargs)
 
     @staticmethod
-    def resolve_collection(root, info, **kwargs):
+    def resolve_collection(root, info, slug_language_code=None, **kwargs):
         return resolvers.resolve_collection(info, **kwargs)
 
     @staticmethod
-    def resolve_products(root, info, where=None, filter=None, **kwargs):
-        return resolvers.resolve_products(info, filter=filter or where, **kwargs)
+    def resolve_products(root, info, **kwargs):
+        return resolvers.resolve_products(info, **kwargs)
 
     @staticmethod
-    def resolve_product(root, info, **kwargs):
+    def resolve_product(root, info, slug_language_code=None, **kwargs):
         return resolvers.resolve_product(info, **kwargs)
 
     @staticmethod

@@ -14,6 +14,8 @@ from backend.core.permissions import Permission
 from backend.discount.pricing import product_pricing, variant_pricing
 from backend.discount.rules import CatalogueRules, catalogue_rules
 from backend.graphql.catalog import dataloaders as loaders
+from backend.graphql.catalog import translations
+from backend.graphql.catalog.assigned_attributes import AssignedAttribute, File, typed_assignments
 from backend.graphql.catalog.enums import (
     AttributeInputTypeEnum,
     ProductMediaType,
@@ -61,6 +63,30 @@ def _require_manage_products(info) -> None:
     require_permissions(info, [Permission.MANAGE_PRODUCTS])
 
 
+class _LoadedList(list):
+    """A list already loaded by a data loader, paginated like a queryset."""
+
+    def count(self, *args) -> int:  # type: ignore[override]
+        return len(self)
+
+
+def _bind_channel(connection, channel):
+    for edge in connection.edges:
+        edge.node._channel = channel
+    return connection
+
+
+def _product_list_arguments() -> dict:
+    from backend.graphql.catalog.filters import ProductFilterInput, ProductOrder
+    from backend.graphql.catalog.where import ProductWhereInput
+
+    return {
+        "filter": ProductFilterInput(),
+        "where": ProductWhereInput(),
+        "sort_by": ProductOrder(),
+    }
+
+
 class Image(graphene.ObjectType):
     url = graphene.String(required=True, description="The URL of the image.")
     alt = graphene.String(description="Alt text for the image.")
@@ -74,6 +100,11 @@ class AttributeValue(DjangoObjectType):
     input_type = graphene.Field(AttributeInputTypeEnum)
     value = graphene.String(description="The value as text, whatever the input type.")
     numeric = graphene.Float()
+    date_time = graphene.DateTime(
+        description="Always null: date attributes here hold a date, read from `date`."
+    )
+    file = graphene.Field(File, description="Always null: the catalogue has no file attributes.")
+    translation = translations.translation_field(translations.AttributeValueTranslation)
 
     class Meta:
         model = models.AttributeValue
@@ -93,10 +124,23 @@ class AttributeValue(DjangoObjectType):
     def resolve_numeric(root, info):
         return float(root.numeric) if root.numeric is not None else None
 
+    @staticmethod
+    def resolve_date_time(root, info):
+        return None
+
+    @staticmethod
+    def resolve_file(root, info):
+        return None
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return translations.translated(root, language_code)
+
 
 class Attribute(DjangoObjectType):
     input_type = graphene.Field(AttributeInputTypeEnum)
     choices = graphene.List(graphene.NonNull(AttributeValue), description="Dropdown values.")
+    translation = translations.translation_field(translations.AttributeTranslation)
 
     class Meta:
         model = models.Attribute
@@ -111,6 +155,10 @@ class Attribute(DjangoObjectType):
             "filterable_in_storefront",
             "storefront_search_position",
         )
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return translations.translated(root, language_code)
 
     @staticmethod
     def resolve_choices(root, info):
@@ -274,7 +322,10 @@ class ProductVariant(DjangoObjectType):
         graphene.NonNull(SelectedAttribute),
         required=True,
         variant_selection=graphene.Argument(
-            graphene.Enum("VariantAttributeScope", [("ALL", "all"), ("VARIANT_SELECTION", "sel")])
+            graphene.Enum(
+                "VariantAttributeScope",
+                [("ALL", "all"), ("VARIANT_SELECTION", "sel"), ("NOT_VARIANT_SELECTION", "not")],
+            )
         ),
     )
     pricing = graphene.Field(VariantPricingInfo)
@@ -286,6 +337,11 @@ class ProductVariant(DjangoObjectType):
     channel = graphene.String(description="Slug of the channel the variant is priced in.")
     created = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
+    translation = translations.translation_field(translations.ProductVariantTranslation)
+    media = graphene.List(
+        graphene.NonNull(ProductMedia),
+        description="The product's photos: variants here share their product's media.",
+    )
 
     class Meta:
         model = models.ProductVariant
@@ -295,6 +351,15 @@ class ProductVariant(DjangoObjectType):
     @staticmethod
     def resolve_created(root, info):
         return root.created_at
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return translations.translated(root, language_code)
+
+    @staticmethod
+    def resolve_media(root, info):
+        product = load(info, loaders.ProductByIdLoader, root.product_id)
+        return load(info, loaders.MediaByProductIdLoader, product.pk)
 
     @staticmethod
     def resolve_channel(root, info):
@@ -317,6 +382,8 @@ class ProductVariant(DjangoObjectType):
         )
         if variant_selection == "sel":
             assignments = [a for a in assignments if a.variant_selection]
+        elif variant_selection == "not":
+            assignments = [a for a in assignments if not a.variant_selection]
         values = load(info, loaders.AssignedValuesByVariantIdLoader, root.pk)
         return _selected_attributes(assignments, values, visible_only=False)
 
@@ -383,8 +450,24 @@ class Product(DjangoObjectType):
         format=graphene.Argument(ThumbnailFormatEnum),
     )
     variants = graphene.List(graphene.NonNull(ProductVariant))
+    product_variants = graphene.ConnectionField(
+        ProductVariantCountableConnection,
+        description="The product's variants a shopper can buy in the channel, paginated.",
+    )
     default_variant = graphene.Field(ProductVariant)
     attributes = graphene.List(graphene.NonNull(SelectedAttribute), required=True)
+    assigned_attribute = graphene.Field(
+        AssignedAttribute,
+        slug=graphene.String(required=True),
+        description="The product's value of one attribute, typed by its input type; null "
+        "when the product's type has no such attribute.",
+    )
+    assigned_attributes = graphene.List(
+        graphene.NonNull(AssignedAttribute),
+        required=True,
+        limit=graphene.Int(description="At most this many (default: all)."),
+    )
+    translation = translations.translation_field(translations.ProductTranslation)
     pricing = graphene.Field(ProductPricingInfo)
     is_available = graphene.Boolean(
         description="Whether the product is in stock, published and available for purchase."
@@ -535,6 +618,27 @@ class Product(DjangoObjectType):
         return _with_channel(variants, channel)
 
     @classmethod
+    def resolve_product_variants(cls, root, info, **kwargs):
+        from backend.graphql.core.connection import resolve_connection
+
+        variants = _LoadedList(cls.resolve_variants(root, info))
+        connection = resolve_connection(variants, ProductVariantCountableConnection, info, **kwargs)
+        return _bind_channel(connection, getattr(root, "_channel", None))
+
+    @classmethod
+    def resolve_assigned_attribute(cls, root, info, slug):
+        found = typed_assignments(cls.resolve_attributes(root, info), slug=slug)
+        return found[0] if found else None
+
+    @classmethod
+    def resolve_assigned_attributes(cls, root, info, limit=None):
+        return typed_assignments(cls.resolve_attributes(root, info), limit=limit)
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return translations.translated(root, language_code)
+
+    @classmethod
     def resolve_default_variant(cls, root, info):
         variants = cls.resolve_variants(root, info)
         return variants[0] if variants else None
@@ -638,8 +742,16 @@ class Category(DjangoObjectType):
     products = graphene.ConnectionField(
         ProductCountableConnection,
         channel=graphene.String(description="Slug of a channel for which the data is returned."),
+        **_product_list_arguments(),
     )
     product_count = graphene.Int(description="Number of products directly in this category.")
+    translation = translations.translation_field(translations.CategoryTranslation)
+    background_image = graphene.Field(
+        Image,
+        size=graphene.Int(),
+        format=graphene.Argument(ThumbnailFormatEnum),
+        description="Always null: categories here have no image of their own.",
+    )
 
     class Meta:
         model = models.Category
@@ -692,6 +804,14 @@ class Category(DjangoObjectType):
     def resolve_product_count(root, info):
         return load(info, loaders.ProductCountByCategoryIdLoader, root.pk)
 
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return translations.translated(root, language_code)
+
+    @staticmethod
+    def resolve_background_image(root, info, **kwargs):
+        return None
+
 
 class CategoryCountableConnection(CountableConnection):
     class Meta:
@@ -701,7 +821,14 @@ class CategoryCountableConnection(CountableConnection):
 class Collection(DjangoObjectType):
     description = GenericScalar()
     channel = graphene.String()
-    products = graphene.ConnectionField(ProductCountableConnection)
+    products = graphene.ConnectionField(ProductCountableConnection, **_product_list_arguments())
+    translation = translations.translation_field(translations.CollectionTranslation)
+    background_image = graphene.Field(
+        Image,
+        size=graphene.Int(),
+        format=graphene.Argument(ThumbnailFormatEnum),
+        description="Always null: collections here have no image of their own.",
+    )
     # Rule-based collections (backend/merchandising/collections.py; set by collectionRuleUpdate).
     kind = graphene.Field("backend.graphql.catalog.enums.CollectionKindEnum", required=True)
     rule = GenericScalar(description='A rule collection\'s rule: {"conditions": [...]} (AND).')
@@ -731,6 +858,14 @@ class Collection(DjangoObjectType):
     @staticmethod
     def resolve_channel(root, info):
         return _channel_slug(root)
+
+    @staticmethod
+    def resolve_translation(root, info, language_code):
+        return translations.translated(root, language_code)
+
+    @staticmethod
+    def resolve_background_image(root, info, **kwargs):
+        return None
 
     @staticmethod
     def resolve_products(root, info, **kwargs):
