@@ -1,0 +1,273 @@
+"""The dashboard over the stored months: values as of a month, status, pages and who may see
+them, exports that open, the command's lines, GraphQL, the seed's demonstration history and
+the incremental refresh."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import load_workbook
+
+from backend.account.jwt import create_access_token
+from backend.targets import months
+from backend.targets.aggregate import refresh, refresh_month
+from backend.targets.definitions import Period, Plan, Status, Target, plan
+from backend.targets.models import TargetMonth
+from backend.targets.seed import seed_demo_history
+from backend.targets.selectors import figure, status_of
+from backend.vendors.models import VendorRole, VendorStaff
+from tests.conftest import GraphQLClient
+from tests.factories import ChannelFactory, UserFactory, VendorFactory
+from tests.targets.conftest import county_staff, local, order_at
+
+PLAN = Plan(programme_start=dt.date(2025, 1, 1), programme_end=dt.date(2027, 12, 31), targets=())
+
+
+def _target(period: str, target: str = "1200", unit: str = "元") -> Target:
+    return Target(
+        number=1,
+        code="poverty_sales",
+        title="t",
+        unit=unit,
+        target=Decimal(target),
+        period=period,
+        source="",
+    )
+
+
+def test_status_of_a_year_target_is_pro_rata_of_the_months_passed():
+    yearly = _target(Period.YEAR)
+    june = dt.date(2026, 6, 1)
+    assert status_of(yearly, Decimal("1200"), june, PLAN) == Status.MET
+    assert status_of(yearly, Decimal("600"), june, PLAN) == Status.ON_TRACK  # 6/12 reached
+    assert status_of(yearly, Decimal("599"), june, PLAN) == Status.BEHIND
+    assert status_of(yearly, None, june, PLAN) == Status.NO_DATA
+
+
+def test_levels_and_rates_are_met_or_behind():
+    level = _target(Period.LEVEL, "50", "%")
+    assert status_of(level, Decimal("50"), dt.date(2026, 12, 1), PLAN) == Status.MET
+    assert status_of(level, Decimal("49.9"), dt.date(2026, 1, 1), PLAN) == Status.BEHIND
+
+
+def _store(code: str, month: dt.date, value: str, **detail) -> None:
+    TargetMonth.objects.create(target_code=code, month=month, value=Decimal(value), detail=detail)
+
+
+@pytest.mark.django_db
+def test_year_targets_add_up_from_january_and_growth_compares_the_same_months():
+    _store("poverty_sales", dt.date(2025, 12, 1), "900")
+    _store("poverty_sales", dt.date(2026, 1, 1), "100")
+    _store("poverty_sales", dt.date(2026, 2, 1), "50")
+    assert figure("poverty_sales", dt.date(2026, 2, 1)).value == Decimal("150")
+    assert figure("poverty_sales", dt.date(2025, 12, 1)).value == Decimal("900")
+
+    for month, value in (((2025, 1), "100"), ((2025, 2), "100"), ((2026, 1), "120")):
+        _store("retail_growth", dt.date(*month, 1), value)
+    _store("retail_growth", dt.date(2026, 2, 1), "130")
+    growth = figure("retail_growth", dt.date(2026, 2, 1))
+    assert growth.value == Decimal("25.0")  # 250 against 200
+    assert growth.status == Status.MET
+
+
+@pytest.mark.django_db
+def test_training_counts_since_the_programme_with_jobs_beside():
+    _store("training", dt.date(2024, 12, 1), "999", jobs=999)  # before the programme
+    _store("training", dt.date(2025, 1, 1), "2000", jobs=1000)
+    _store("training", dt.date(2026, 1, 1), "1000", jobs=500)
+    shown = figure("training", dt.date(2026, 1, 1))
+    assert (shown.value, shown.secondary_value) == (Decimal("3000"), Decimal("1500"))
+    # 13 of the programme's 36 months: 5000 × 13/36 ≈ 1806 and 3000 × 13/36 ≈ 1083.
+    assert shown.status == Status.ON_TRACK
+
+
+@pytest.mark.django_db
+def test_a_refresh_replaces_demo_months_and_recomputes_months_whose_orders_changed():
+    seed_demo_history(24)
+    current = months.current_month()
+    old = months.add_months(current, -5)
+    assert TargetMonth.objects.filter(month=old, is_demo=True).count() == 10
+    refresh_month(current)
+    order = order_at(ChannelFactory(), months.bounds(old)[0] + dt.timedelta(days=2), "88.00")
+
+    done = refresh()
+    assert old in done and current in done
+    row = TargetMonth.objects.get(target_code="retail_growth", month=old)
+    assert (row.value, row.is_demo) == (Decimal("88.00"), False)
+    assert TargetMonth.objects.get(target_code="poverty_sales", month=old).is_demo is False
+    assert order.pk
+
+
+@pytest.mark.django_db
+def test_demo_history_is_idempotent_and_marked():
+    created = seed_demo_history(24)
+    assert created == 10 * 23 + 12  # 23 past months each, growth a year more
+    assert seed_demo_history(24) == 0
+    assert not TargetMonth.objects.filter(is_demo=False).exists()
+
+
+@pytest.fixture
+def demo(db):
+    seed_demo_history(24)
+    refresh_month(months.current_month())
+
+
+def _vendor_staff():
+    user = UserFactory()
+    VendorStaff.objects.create(vendor=VendorFactory(), user=user, role=VendorRole.OWNER)
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["shopper", "vendor", "staff_without_permission"])
+def test_only_county_office_staff_open_the_dashboard(client, who):
+    user = {
+        "shopper": UserFactory,
+        "vendor": _vendor_staff,
+        "staff_without_permission": lambda: UserFactory(is_staff=True),
+    }[who]()
+    client.force_login(user)
+    for url in (
+        "/county/targets/",
+        "/county/targets/poverty_sales/",
+        "/county/targets/poverty_sales/export.csv",
+        "/county/targets/report.xlsx",
+        "/county/targets/summary.pdf",
+    ):
+        assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_sign_in(client):
+    response = client.get("/county/targets/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/dashboard/login/")
+
+
+@pytest.mark.django_db
+def test_summary_shows_all_ten_with_status_and_demo_mark(client, demo):
+    client.force_login(county_staff())
+    response = client.get("/county/targets/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    for target in plan().targets:
+        assert f'id="target-{target.code}"' in page
+        assert target.title in page
+    assert "示例数据" in page
+    assert page.count('class="spark"') == 10
+
+
+@pytest.mark.django_db
+def test_target_page_has_a_chart_against_the_target_and_a_paginated_table(client, demo):
+    client.force_login(county_staff())
+    response = client.get("/county/targets/retail_growth/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<svg class="chart"' in page and 'class="target-line"' in page
+    assert page.count("<rect ") >= 20  # 24 months of bars (months without data draw none)
+    assert "同比增长(%)" in page
+    assert "@media print" in page
+
+
+@pytest.mark.django_db
+def test_a_bad_month_is_a_400_page_not_a_500(client, demo):
+    client.force_login(county_staff())
+    for month in ("2026-13", "nonsense", "2999-01"):
+        response = client.get("/county/targets/", {"month": month})
+        assert response.status_code == 400
+        assert "YYYY-MM" in response.content.decode()
+    assert client.get("/county/targets/unknown/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_exports_open(client, demo):
+    client.force_login(county_staff())
+    month = months.label(months.current_month())
+    book = load_workbook(io.BytesIO(client.get("/county/targets/report.xlsx").content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "月份" and "扶贫产品网络销售额(元)" in rows[0]
+    assert len(rows) == 25 and rows[-1][0] == month
+
+    text = client.get("/county/targets/report.csv").content.decode("utf-8-sig")
+    assert next(iter(csv.reader(io.StringIO(text))))[0] == "月份"
+
+    sheet = load_workbook(
+        io.BytesIO(client.get("/county/targets/retail_growth/export.xlsx").content)
+    ).active
+    assert next(sheet.iter_rows(values_only=True))[0] == "月份"
+    per_target = client.get("/county/targets/training/export.csv").content.decode("utf-8-sig")
+    assert next(iter(csv.reader(io.StringIO(per_target))))[1] == "培训人次"
+
+    pdf = client.get("/county/targets/summary.pdf")
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.django_db
+def test_public_page_shows_headline_figures_without_personal_data(client, demo):
+    response = client.get("/transparency/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "本县电商进展公示" in page and "扶贫产品网络销售额" in page
+    assert "GY-" not in page and "138" not in page  # no household reference, no phone
+
+
+@pytest.mark.django_db
+def test_plan_targets_command_prints_one_line_per_target(demo):
+    out = io.StringIO()
+    call_command("plan_targets", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    assert len(lines) == 10
+    code, title, _value, target, status, *_rest = lines[0].split("\t")
+    assert (code, title, target) == ("poverty_sales", "扶贫产品网络销售额", "1000000元")
+    assert status in {str(s.label) for s in Status}
+    with pytest.raises(CommandError):
+        call_command("plan_targets", month="2026-13", stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_plan_targets_refresh_computes_the_current_month():
+    out = io.StringIO()
+    call_command("plan_targets", refresh=True, stdout=out)
+    assert "已重新计算 2 个月" in out.getvalue()
+    assert TargetMonth.objects.filter(month=months.current_month()).count() == 10
+
+
+QUERY = """query($month: String) { planTargets(month: $month) {
+  code title unit value target status isDemo series { month value isDemo } } }"""
+
+
+@pytest.mark.django_db
+def test_graphql_plan_targets_for_county_staff(client, demo):
+    api = GraphQLClient(client, create_access_token(county_staff()))
+    data = api.query(QUERY, {"month": months.label(months.current_month())})
+    targets = data["planTargets"]
+    assert [t["code"] for t in targets] == [t.code for t in plan().targets]
+    assert len(targets[0]["series"]) == 24
+    assert targets[0]["status"] in {s.name for s in Status}
+
+
+@pytest.mark.django_db
+def test_graphql_plan_targets_errors(client):
+    body = GraphQLClient(client, create_access_token(UserFactory())).post(QUERY).json()
+    assert body["errors"][0]["extensions"]["exception"]["code"] == "PERMISSION_DENIED"
+    staff = GraphQLClient(client, create_access_token(county_staff()))
+    body = staff.post(QUERY, {"month": "2026-1"}).json()
+    error = body["errors"][0]["extensions"]["exception"]
+    assert (error["code"], error["field"]) == ("INVALID", "month")
+
+
+@pytest.mark.django_db
+def test_an_order_at_half_past_midnight_on_new_year_lands_in_january_on_the_page(client):
+    order_at(ChannelFactory(), local(2026, 1, 1, 0, 30), "100.00")
+    refresh_month(dt.date(2026, 1, 1))
+    refresh_month(dt.date(2025, 12, 1))
+    rows = dict(
+        TargetMonth.objects.filter(target_code="retail_growth").values_list("month", "value")
+    )
+    assert rows == {dt.date(2026, 1, 1): Decimal("100.00"), dt.date(2025, 12, 1): Decimal("0.00")}
