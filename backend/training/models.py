@@ -271,3 +271,8 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position} ({self.get_status_display()})"
+
+    @property
+    def employer_name(self) -> str:
+        employer = self.vendor or self.station
+        return employer.name if employer is not None else ""

@@ -110,7 +110,7 @@ class TrainingSessionType(DjangoObjectType):
 
     @staticmethod
     def resolve_town_name(root: TrainingSession, info):
-        return root.town.name if root.town_id else None
+        return root.town.name if root.town is not None else None
 
     @staticmethod
     def resolve_attendee_count(root: TrainingSession, info):
@@ -164,7 +164,7 @@ class TrainingJob(DjangoObjectType):
 
     @staticmethod
     def resolve_employer_name(root: Job, info):
-        return root.vendor.name if root.vendor_id else root.station.name
+        return root.employer_name
 
     @staticmethod
     def resolve_worker_name(root: Job, info):
