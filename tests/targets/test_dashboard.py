@@ -271,3 +271,10 @@ def test_an_order_at_half_past_midnight_on_new_year_lands_in_january_on_the_page
         TargetMonth.objects.filter(target_code="retail_growth").values_list("month", "value")
     )
     assert rows == {dt.date(2026, 1, 1): Decimal("100.00"), dt.date(2025, 12, 1): Decimal("0.00")}
+
+
+@pytest.mark.django_db
+def test_the_storefront_footer_links_the_public_page(client):
+    ChannelFactory(slug="default-channel")
+    page = client.get("/").content.decode()
+    assert 'href="/transparency/"' in page and "本县电商进展公示" in page
