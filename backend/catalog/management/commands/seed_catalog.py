@@ -26,6 +26,7 @@ from backend.search.seed import seed_search
 from backend.targets.seed import seed_targets
 from backend.tourism.seed import seed_tourism
 from backend.trace.seed import seed_trace
+from backend.training.seed import seed_training
 
 
 class Command(BaseCommand):
@@ -112,6 +113,11 @@ class Command(BaseCommand):
         started = time.monotonic()
         poverty = seed_poverty(path=path)
         self._write_report(poverty, title=_("扶贫专区"), seconds=time.monotonic() - started)
+        # Training courses, upcoming sessions and 24 months of demonstration sessions,
+        # attendance and jobs (catalog_seed/training.yaml, backend/training/seed.py).
+        started = time.monotonic()
+        training = seed_training(path=path)
+        self._write_report(training, title=_("培训与就业"), seconds=time.monotonic() - started)
         # The county office's group, leading enterprises, demonstration history of the plan's
         # targets, the current month computed (catalog_seed/targets.yaml, backend/targets/seed.py).
         started = time.monotonic()
