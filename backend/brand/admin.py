@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from unfold.forms import ActionForm
 from backend.brand import services
 from backend.brand.models import BrandLicence, LicenceEvent, LicenceStatus, PublicBrand
 from backend.core import audit
+from backend.core.admin import DecisionActionsMixin
 
 EXPIRING_DAYS = 30
 
@@ -136,7 +136,7 @@ def _local_midnight(day: datetime.date) -> datetime.datetime:
 
 
 @admin.register(BrandLicence)
-class BrandLicenceAdmin(ModelAdmin):
+class BrandLicenceAdmin(DecisionActionsMixin, ModelAdmin):
     action_form = LicenceActionForm
     list_display = (
         "number",
@@ -229,29 +229,15 @@ class BrandLicenceAdmin(ModelAdmin):
     def has_manage_brand_permission(self, request) -> bool:
         return _manager(request)
 
-    def _decide(self, request, queryset, decide, done) -> None:
-        changed = 0
-        for licence in queryset:
-            try:
-                decide(licence)
-            except ValidationError as error:
-                self.message_user(request, f"{licence.number}：{error.messages[0]}", messages.ERROR)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, done % {"count": changed}, messages.SUCCESS)
-
-    def _form(self, request) -> LicenceActionForm:
-        form = LicenceActionForm(request.POST)
-        form.is_valid()
-        return form
+    def decision_label(self, obj) -> str:
+        return obj.number
 
     @admin.action(description=_("批准所选申请（填写到期日期）"), permissions=["manage_brand"])
     def grant_selected(self, request, queryset):
-        form = self._form(request)
-        start = form.cleaned_data.get("valid_from")
-        end = form.cleaned_data.get("valid_until")
-        self._decide(
+        data = self.action_data(request)
+        start = data.get("valid_from")
+        end = data.get("valid_until")
+        self.decide_each(
             request,
             queryset,
             lambda licence: services.grant_licence(
@@ -259,14 +245,14 @@ class BrandLicenceAdmin(ModelAdmin):
                 licence=licence,
                 valid_from=_local_midnight(start) if start else None,
                 valid_until=_local_midnight(end) if end else None,
-                reason=form.cleaned_data.get("reason") or "",
+                reason=data.get("reason") or "",
             ),
             _("已批准 %(count)d 项授权。"),
         )
 
     def _with_reason(self, request, queryset, service, done) -> None:
-        reason = self._form(request).cleaned_data.get("reason") or ""
-        self._decide(
+        reason = self.action_data(request).get("reason") or ""
+        self.decide_each(
             request,
             queryset,
             lambda licence: service(actor=request.user, licence=licence, reason=reason),

@@ -9,9 +9,42 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from backend.core.money import quantize_fen
+
+
+class DecisionActionsMixin:
+    """Admin actions that take a decision on each selected row through a service (grant,
+    approve, reject, revoke…), with the action form's fields (a reason, a date) as input.
+
+    A row the service refuses is reported by its label and the service's message; the others
+    go ahead, and one success message counts them."""
+
+    def decision_label(self, obj) -> str:
+        return str(obj)
+
+    def action_data(self, request) -> dict:
+        form = self.action_form(request.POST)  # type: ignore[attr-defined]
+        form.is_valid()
+        return form.cleaned_data
+
+    def decide_each(self, request, queryset, decide, done: str) -> None:
+        changed = 0
+        for obj in queryset:
+            try:
+                decide(obj)
+            except ValidationError as error:
+                self.message_user(  # type: ignore[attr-defined]
+                    request, f"{self.decision_label(obj)}：{error.messages[0]}", messages.ERROR
+                )
+            else:
+                changed += 1
+        if changed:
+            self.message_user(  # type: ignore[attr-defined]
+                request, done % {"count": changed}, messages.SUCCESS
+            )
 
 
 class FieldLabelsMixin:

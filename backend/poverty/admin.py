@@ -22,6 +22,7 @@ from unfold.admin import ModelAdmin, TabularInline
 from unfold.decorators import display
 from unfold.forms import ActionForm
 
+from backend.core.admin import DecisionActionsMixin
 from backend.core.private_files import signed_url
 from backend.poverty import services
 from backend.poverty.models import (
@@ -251,7 +252,7 @@ class CertificationActionForm(ActionForm):
 
 
 @admin.register(Certification)
-class CertificationAdmin(ModelAdmin):
+class CertificationAdmin(DecisionActionsMixin, ModelAdmin):
     action_form = CertificationActionForm
     list_display = (
         "number",
@@ -345,30 +346,13 @@ class CertificationAdmin(ModelAdmin):
                 actor=request.user, certification=obj, position=obj.zone_position
             )
 
-    def _decide(self, request, queryset, decide, done) -> None:
-        changed = 0
-        for certification in queryset:
-            try:
-                decide(certification)
-            except ValidationError as error:
-                self.message_user(request, f"{certification}：{error.messages[0]}", messages.ERROR)
-            else:
-                changed += 1
-        if changed:
-            self.message_user(request, done % {"count": changed}, messages.SUCCESS)
-
-    def _form(self, request) -> CertificationActionForm:
-        form = CertificationActionForm(request.POST)
-        form.is_valid()
-        return form
-
     @admin.action(description=_("认定所选申请（填写有效期）"), permissions=["manage_poverty"])
     def approve_selected(self, request, queryset):
-        end = self._form(request).cleaned_data.get("valid_until")
+        end = self.action_data(request).get("valid_until")
         until = (
             timezone.make_aware(datetime.datetime.combine(end, datetime.time.min)) if end else None
         )
-        self._decide(
+        self.decide_each(
             request,
             queryset,
             lambda c: services.approve_certification(
@@ -381,8 +365,8 @@ class CertificationAdmin(ModelAdmin):
 
     @admin.action(description=_("驳回所选申请（填写原因）"), permissions=["manage_poverty"])
     def reject_selected(self, request, queryset):
-        reason = self._form(request).cleaned_data.get("reason") or ""
-        self._decide(
+        reason = self.action_data(request).get("reason") or ""
+        self.decide_each(
             request,
             queryset,
             lambda c: services.reject_certification(
@@ -393,8 +377,8 @@ class CertificationAdmin(ModelAdmin):
 
     @admin.action(description=_("撤销所选认定（填写原因）"), permissions=["manage_poverty"])
     def revoke_selected(self, request, queryset):
-        reason = self._form(request).cleaned_data.get("reason") or ""
-        self._decide(
+        reason = self.action_data(request).get("reason") or ""
+        self.decide_each(
             request,
             queryset,
             lambda c: services.revoke_certification(
