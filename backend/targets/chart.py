@@ -11,8 +11,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from backend.targets.selectors import Point
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 12, 16, 40
+# Label sizes suit a 375 px phone, where the 640-unit drawing shows at about half size.
+WIDTH, HEIGHT = 640, 320
+LEFT, RIGHT, TOP, BOTTOM = 84, 12, 20, 48
 
 
 def _number(value: Decimal) -> str:
@@ -56,9 +57,9 @@ def chart(points: list[Point], target: Decimal, *, title: str, unit: str) -> Saf
     for tick in (Decimal(0), target / 2, target):
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="12" text-anchor="end" fill="#444">{}</text>',
-                LEFT - 4,
-                y(tick) + 4,
+                '<text x="{}" y="{}" font-size="22" text-anchor="end" fill="#333">{}</text>',
+                LEFT - 6,
+                y(tick) + 8,
                 _number(tick),
             )
         )
@@ -82,12 +83,13 @@ def chart(points: list[Point], target: Decimal, *, title: str, unit: str) -> Saf
                     unit,
                 )
             )
-        if index % 3 == 0 or index == len(points) - 1:
+        if (len(points) - 1 - index) % 6 == 0:
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#444">{}</text>',
-                    round(x + step / 2, 1),
-                    HEIGHT - BOTTOM + 16,
+                    '<text x="{}" y="{}" font-size="20" text-anchor="{}" fill="#333">{}</text>',
+                    round(x + step, 1) if index == len(points) - 1 else round(x + step / 2, 1),
+                    HEIGHT - BOTTOM + 26,
+                    "end" if index == len(points) - 1 else "middle",
                     f"{point.month:%y-%m}",
                 )
             )

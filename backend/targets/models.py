@@ -55,6 +55,7 @@ class LeadingEnterprise(models.Model):
         verbose_name = _("电子商务龙头企业")
         verbose_name_plural = _("电子商务龙头企业")
         ordering = ["designated_on", "pk"]
+        permissions = [("designate_enterprises", _("认定电子商务龙头企业"))]
 
     def __str__(self) -> str:
         return str(self.vendor)

@@ -22,8 +22,12 @@ def zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+def zone_today() -> dt.date:
+    return timezone.localdate(timezone=zone())
+
+
 def current_month() -> dt.date:
-    return timezone.localdate(timezone=zone()).replace(day=1)
+    return zone_today().replace(day=1)
 
 
 def parse_month(text: str | None) -> dt.date:

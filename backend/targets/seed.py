@@ -124,11 +124,12 @@ def seed_targets(*, path=None) -> SeedReport:
     with transaction.atomic():
         group, created = Group.objects.get_or_create(name=data.get("group") or "县电商办")
         report.add("county_office_group", "created" if created else "unchanged")
-        permission = Permission.objects.filter(
-            content_type__app_label="targets", codename="view_dashboard"
-        ).first()
-        if permission is not None:
-            group.permissions.add(permission)
+        group.permissions.add(
+            *Permission.objects.filter(
+                content_type__app_label="targets",
+                codename__in=("view_dashboard", "designate_enterprises"),
+            )
+        )
         if data.get("staff"):
             _staff(data["staff"], group, report)
         vendors = {

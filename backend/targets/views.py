@@ -8,26 +8,31 @@ number of orders; a bad month is a 400 page naming the problem, never a 500."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from backend.brand.models import PublicBrand
-from backend.targets import chart, drilldown, exports, months
+from backend.targets import chart, drilldown, exports, months, services
 from backend.targets.definitions import CODES, Status, plan
+from backend.targets.models import LeadingEnterprise
 from backend.targets.selectors import can_view_dashboard, figure, figures
+from backend.vendors.models import Vendor, VendorStatus
 
 PAGE_SIZE = 25
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PUBLIC_CACHE_SECONDS = 600
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -89,9 +94,28 @@ def summary(request):
     )
 
 
+def _designation_context(request, code: str) -> dict:
+    if code != "leading_enterprises" or not services.can_designate(request.user):
+        return {}
+    designated = set(LeadingEnterprise.objects.values_list("vendor_id", flat=True))
+    vendors = list(
+        Vendor.objects.filter(status=VendorStatus.ACTIVE).order_by("name").values_list("pk", "name")
+    )
+    return {
+        "can_designate": True,
+        "candidates": [(pk, name) for pk, name in vendors if pk not in designated],
+        "designated": [(pk, name) for pk, name in vendors if pk in designated],
+        "today": months.zone_today().isoformat(),
+    }
+
+
 @require_GET
 @county_staff
 def target_page(request, code: str):
+    return _target_page(request, code)
+
+
+def _target_page(request, code: str, *, errors: dict | None = None, status: int = 200):
     if code not in CODES:
         raise Http404
     month, error = _month(request)
@@ -116,8 +140,46 @@ def target_page(request, code: str):
             "rows": table.rendered(page.object_list),
             "page": page,
             "any_demo": any(p.is_demo for p in shown.series),
+            "errors": errors or {},
+            **_designation_context(request, code),
         },
+        status=status,
     )
+
+
+@require_POST
+@county_staff
+def designation(request):
+    """Designate a leading enterprise or revoke a designation (targets.designate_enterprises);
+    a refused change shows the page again with the field's message and a 400."""
+    try:
+        if request.POST.get("action") == "revoke":
+            services.revoke_leading_enterprise(
+                actor=request.user, vendor_id=_int(request.POST.get("vendor"))
+            )
+        else:
+            services.designate_leading_enterprise(
+                actor=request.user,
+                vendor_id=_int(request.POST.get("vendor")),
+                designated_on=_date(request.POST.get("designated_on") or ""),
+                note=request.POST.get("note", ""),
+            )
+    except ValidationError as problem:
+        return _target_page(request, "leading_enterprises", errors=problem.message_dict, status=400)
+    return redirect("targets-target", code="leading_enterprises")
+
+
+def _date(text: str) -> dt.date | None:
+    if not DATE.match(text):
+        return None
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
 
 
 def _download(content: bytes, *, name: str, fmt: str) -> HttpResponse:
@@ -222,6 +284,7 @@ county_urls = [
     path("", summary, name="targets-summary"),
     path("summary.pdf", summary_pdf, name="targets-summary-pdf"),
     path("report.<str:fmt>", report_export, name="targets-report"),
+    path("leading_enterprises/designation/", designation, name="targets-designation"),
     path("<str:code>/", target_page, name="targets-target"),
     path("<str:code>/export.<str:fmt>", target_export, name="targets-export"),
 ]

@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Permission as DjangoPermission
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
@@ -278,3 +279,72 @@ def test_the_storefront_footer_links_the_public_page(client):
     ChannelFactory(slug="default-channel")
     page = client.get("/").content.decode()
     assert 'href="/transparency/"' in page and "本县电商进展公示" in page
+
+
+def _designator():
+    user = county_staff()
+    user.user_permissions.add(
+        DjangoPermission.objects.get(
+            codename="designate_enterprises", content_type__app_label="targets"
+        )
+    )
+    return user
+
+
+@pytest.mark.django_db
+def test_county_office_designates_and_revokes_a_leading_enterprise(client):
+    from backend.core.models import AuditLogEntry
+    from backend.targets.models import LeadingEnterprise
+    from backend.vendors.models import VendorStatus
+
+    vendor = VendorFactory(status=VendorStatus.ACTIVE)
+    client.force_login(_designator())
+    url = "/county/targets/leading_enterprises/designation/"
+    today = months.zone_today().isoformat()
+    response = client.post(url, {"vendor": vendor.pk, "designated_on": today, "note": "示例"})
+    assert response.status_code == 302
+    assert LeadingEnterprise.objects.filter(vendor=vendor).exists()
+    current = TargetMonth.objects.get(
+        target_code="leading_enterprises", month=months.current_month()
+    )
+    assert current.value == 1  # recomputed at once
+    again = client.post(url, {"vendor": vendor.pk, "designated_on": today})
+    assert again.status_code == 400 and "已认定" in again.content.decode()
+    client.post(url, {"action": "revoke", "vendor": vendor.pk})
+    assert not LeadingEnterprise.objects.exists()
+    assert AuditLogEntry.objects.filter(action__startswith="targets.").count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"vendor": "x", "designated_on": "2026-01-01"},
+        {"vendor": "", "designated_on": "2026-01-01"},
+        {"vendor": "VENDOR", "designated_on": "2026-02-31"},
+        {"vendor": "VENDOR", "designated_on": "2999-01-01"},
+        {"action": "revoke", "vendor": "VENDOR"},
+    ],
+)
+def test_a_bad_designation_is_refused_and_writes_nothing(client, form):
+    from backend.targets.models import LeadingEnterprise
+    from backend.vendors.models import VendorStatus
+
+    vendor = VendorFactory(status=VendorStatus.ACTIVE)
+    form = {k: (vendor.pk if v == "VENDOR" else v) for k, v in form.items()}
+    client.force_login(_designator())
+    response = client.post("/county/targets/leading_enterprises/designation/", form)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert not LeadingEnterprise.objects.exists()
+
+
+@pytest.mark.django_db
+def test_viewing_staff_cannot_designate(client):
+    vendor = VendorFactory()
+    client.force_login(county_staff())
+    response = client.post(
+        "/county/targets/leading_enterprises/designation/",
+        {"vendor": vendor.pk, "designated_on": "2026-01-01"},
+    )
+    assert response.status_code == 403
