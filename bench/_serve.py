@@ -32,6 +32,56 @@ def bench_database_url() -> str | None:
     return None
 
 
+def own_database_url(name: str) -> str:
+    """A benchmark's own database: BENCH_<NAME>_DATABASE_URL, or DATABASE_URL's server with the
+    database `countymarket_<name>_bench`, so one benchmark's data never mixes with another's
+    nor with the development or test database."""
+    override = f"BENCH_{name.upper()}_DATABASE_URL"
+    if os.environ.get(override):
+        return os.environ[override]
+    if not os.environ.get("DATABASE_URL"):
+        raise SystemExit(f"Set DATABASE_URL (a PostgreSQL server) or {override}.")
+    parsed = urlparse(os.environ["DATABASE_URL"])
+    return urlunparse(parsed._replace(path=f"/countymarket_{name}_bench"))
+
+
+def setup_django(
+    url: str, *, migrate: bool = True, seed: bool = False, redis_db: int | None = None
+):
+    """Create and migrate (and seed) the database at `url`, then set Django up in this process
+    on it. Without `redis_db` no broker or cache server is used (nothing is queued); with it,
+    REDIS_URL's server with that database number."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": url}
+    if migrate:
+        ensure_database(url)
+        manage(env, "migrate", "--noinput")
+    if seed:
+        manage(env, "seed_catalog")
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
+    os.environ.pop("CELERY_BROKER_URL", None)
+    if redis_db is not None and os.environ.get("REDIS_URL"):
+        parsed = urlparse(os.environ["REDIS_URL"])
+        os.environ["REDIS_URL"] = urlunparse(parsed._replace(path=f"/{redis_db}"))
+    else:
+        os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+class SqlCounter:
+    """Counts the SQL statements run through Django's connection (an execute wrapper)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def ensure_database(url: str) -> None:
     import psycopg
 

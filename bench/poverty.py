@@ -25,49 +25,14 @@ import datetime as dt
 import os
 import platform
 import random
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _serve import ensure_database, manage
+from _serve import SqlCounter, own_database_url, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2026
-
-
-def database_url() -> str:
-    if os.environ.get("BENCH_POVERTY_DATABASE_URL"):
-        return os.environ["BENCH_POVERTY_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("Set DATABASE_URL (a PostgreSQL server) or BENCH_POVERTY_DATABASE_URL.")
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(parsed._replace(path="/countymarket_poverty_bench"))
-
-
-def prepare() -> None:
-    url = database_url()
-    ensure_database(url)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": url}
-    manage(env, "migrate", "--noinput")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
-    os.environ.pop("REDIS_URL", None)
-    os.environ.pop("CELERY_BROKER_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
 
 
 def world(stamp: str):
@@ -213,7 +178,7 @@ def bench_ledger(lines_wanted: int, rng: random.Random) -> None:
         channel, vendor, variants = world(stamp)
         orders = paid_orders(channel, vendor, variants, lines_wanted, rng)
     at = timezone.make_aware(dt.datetime(YEAR, 6, 15, 10))
-    counter = Counter()
+    counter = SqlCounter()
     durations = []
     with connection.execute_wrapper(counter):
         started = time.perf_counter()
@@ -319,7 +284,7 @@ def bench_report() -> None:
         f" {ZoneSale.objects.count()} zone sales"
     )
     for attempt in (1, 2):
-        counter = Counter()
+        counter = SqlCounter()
         with connection.execute_wrapper(counter):
             started = time.perf_counter()
             report = yearly_report(YEAR)
@@ -342,7 +307,7 @@ def main() -> None:
         "--report-only", action="store_true", help="time the report on the ledger already there"
     )
     args = parser.parse_args()
-    prepare()
+    setup_django(own_database_url("poverty"))
     now = dt.datetime.now(dt.UTC)
     print(f"poverty bench · {platform.node()} · {os.cpu_count()} CPUs · {now:%Y-%m-%d %H:%M} UTC")
     rng = random.Random(args.seed)

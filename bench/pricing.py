@@ -31,41 +31,13 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _serve import ensure_database, manage
+from _serve import own_database_url, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def database_url() -> str:
-    if os.environ.get("BENCH_PRICING_DATABASE_URL"):
-        return os.environ["BENCH_PRICING_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("Set DATABASE_URL (a PostgreSQL server) or BENCH_PRICING_DATABASE_URL.")
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(parsed._replace(path="/countymarket_pricing_bench"))
-
-
-def prepare() -> None:
-    url = database_url()
-    ensure_database(url)
-    if os.environ.get("REDIS_URL"):
-        parsed = urlparse(os.environ["REDIS_URL"])
-        os.environ["REDIS_URL"] = urlunparse(parsed._replace(path="/14"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": url}
-    manage(env, "migrate", "--noinput")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
-    os.environ.pop("CELERY_BROKER_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def build(lines: int = 50):
@@ -232,7 +204,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--lines", type=int, default=50)
     args = parser.parse_args()
-    prepare()
+    setup_django(own_database_url("pricing"), redis_db=14)
     checkout = build(args.lines)
     print(
         f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"

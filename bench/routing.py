@@ -22,42 +22,15 @@ import argparse
 import os
 import platform
 import random
-import sys
 import time
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _serve import ensure_database, manage
+from _serve import own_database_url, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "bench-routing"
-
-
-def database_url() -> str:
-    if os.environ.get("BENCH_ROUTING_DATABASE_URL"):
-        return os.environ["BENCH_ROUTING_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("Set DATABASE_URL (a PostgreSQL server) or BENCH_ROUTING_DATABASE_URL.")
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(parsed._replace(path="/countymarket_routing_bench"))
-
-
-def prepare() -> None:
-    url = database_url()
-    ensure_database(url)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": url}
-    manage(env, "migrate", "--noinput")
-    manage(env, "seed_catalog")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
-    os.environ.pop("REDIS_URL", None)  # no broker: nothing is queued by the bench
-    os.environ.pop("CELERY_BROKER_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def create_orders(count: int, seed: int) -> list:
@@ -173,7 +146,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
 
-    prepare()
+    setup_django(own_database_url("routing"), seed=True)
     from django.db import connection
 
     from backend.routing.models import Shipment, ShipmentStatus

@@ -18,57 +18,20 @@ import datetime as dt
 import os
 import platform
 import random
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _serve import ensure_database, manage
+from _serve import SqlCounter, own_database_url, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = (dt.date(2026, 9, 1), dt.date(2026, 9, 30))
 
 
-def database_url() -> str:
-    if os.environ.get("BENCH_SETTLEMENT_DATABASE_URL"):
-        return os.environ["BENCH_SETTLEMENT_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("Set DATABASE_URL (a PostgreSQL server) or BENCH_SETTLEMENT_DATABASE_URL.")
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(parsed._replace(path="/countymarket_settlement_bench"))
-
-
-def prepare() -> None:
-    url = database_url()
-    ensure_database(url)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": url}
-    manage(env, "migrate", "--noinput")
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "backend.settings"
-    os.environ.pop("REDIS_URL", None)
-    os.environ.pop("CELERY_BROKER_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-class Counter:
-    """Counts the SQL statements run through Django's connection."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, execute, sql, params, many, context):
-        self.count += 1
-        return execute(sql, params, many, context)
-
-
 def measure(step):
     from django.db import connection
 
-    counter = Counter()
+    counter = SqlCounter()
     started = time.perf_counter()
     with connection.execute_wrapper(counter):
         result = step()
@@ -218,7 +181,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, action="append", help="delivered lines (repeatable)")
     parser.add_argument("--seed", type=int, default=6)
     args = parser.parse_args()
-    prepare()
+    setup_django(own_database_url("settlement"))
     now = dt.datetime.now(dt.UTC)
     print(
         f"settlement bench · {platform.node()} · {os.cpu_count()} CPUs · {now:%Y-%m-%d %H:%M} UTC"

@@ -35,24 +35,14 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _serve import ensure_database, manage, p50_p95, serve, stop
+from _serve import ensure_database, manage, own_database_url, p50_p95, serve, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS_PER_BATCH = 50
 SYNTHETIC_BATCHES = 20_000
 ORDERS = 5_000
 LINES_PER_ORDER = 4
-
-
-def database_url() -> str:
-    if os.environ.get("BENCH_TRACE_DATABASE_URL"):
-        return os.environ["BENCH_TRACE_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("Set DATABASE_URL (a PostgreSQL server) or BENCH_TRACE_DATABASE_URL.")
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(parsed._replace(path="/countymarket_trace_bench"))
 
 
 def setup_django(url: str) -> None:
@@ -272,7 +262,7 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=2000)
     parser.add_argument("--skip-seed", action="store_true")
     args = parser.parse_args()
-    url = database_url()
+    url = own_database_url("trace")
     ensure_database(url)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": url}
     if not args.skip_seed:
