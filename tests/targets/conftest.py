@@ -12,9 +12,10 @@ from django.contrib.auth.models import Permission as DjangoPermission
 
 from tests.factories import OrderFactory, UserFactory
 from tests.poverty.conftest import Zone, zone
+from tests.routing.conftest import eager_celery, net
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-__all__ = ["Zone", "zone"]
+__all__ = ["Zone", "eager_celery", "net", "zone"]
 
 
 def local(*args: int) -> dt.datetime:

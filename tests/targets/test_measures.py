@@ -211,3 +211,50 @@ def test_low_income_inclusion_share_of_registered_people(zone):
     assert detail["included_people"] == first.members
     assert detail["by_kind"][InclusionKind.AGENT_PURCHASE] == [1, first.members]
     assert value == (Decimal(first.members) * 100 / people).quantize(Decimal("0.1"))
+
+
+@pytest.mark.django_db
+def test_same_day_delivery_is_unknown_without_parcels_rather_than_zero():
+    value, detail = measure("same_day_delivery", JAN_2026)
+    assert value is None
+    assert (detail["eligible"], detail["same_day"], detail["towns"]) == (0, 0, {})
+
+
+@pytest.mark.django_db
+def test_same_day_delivery_share_of_the_month_from_the_station_figures(net):
+    from backend.routing.models import (
+        DeliveryKind,
+        Shipment,
+        ShipmentStatus,
+        TrackingAction,
+        TrackingEvent,
+    )
+    from tests.routing.conftest import paid_order, stock
+
+    stock(net["dc"], net["rice"], 100)
+
+    def parcel(ordered, arrived):
+        order = paid_order(net, [(net["rice"], 1)], created_at=ordered)
+        shipment = Shipment.objects.create(
+            order=order,
+            sequence=1,
+            code=f"P{Shipment.objects.count():010d}",
+            status=ShipmentStatus.READY_FOR_PICKUP,
+            delivery_kind=DeliveryKind.PICKUP,
+            destination_station=net["stations"]["VA1"],
+            created_at=ordered,
+        )
+        TrackingEvent.objects.create(
+            shipment=shipment,
+            station=shipment.destination_station,
+            action=TrackingAction.READY_FOR_PICKUP,
+            at=arrived,
+        )
+
+    parcel(local(2026, 1, 1, 8), local(2026, 1, 1, 11))  # 1 January, same day
+    parcel(local(2026, 1, 2, 9), local(2026, 1, 3, 11))  # next day
+    parcel(local(2025, 12, 31, 9), local(2025, 12, 31, 12))  # December
+
+    value, detail = measure("same_day_delivery", JAN_2026)
+    assert (detail["eligible"], detail["same_day"], value) == (2, 1, Decimal("50.0"))
+    assert measure("same_day_delivery", DEC_2025)[0] == Decimal("100.0")
