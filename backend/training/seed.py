@@ -22,7 +22,7 @@ import yaml
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import Permission as AuthPermission
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.catalog.seed import SeedReport
@@ -40,6 +40,7 @@ from backend.training.models import (
     SessionStatus,
     TrainingCourse,
     TrainingSession,
+    new_signing_key,
 )
 from backend.vendors.models import Vendor, VendorStatus
 
@@ -148,19 +149,31 @@ def _history(config: dict, courses, towns, report) -> None:
     households = list(
         Household.objects.filter(is_fictional=True).values_list("pk", flat=True).order_by("pk")
     )
-    people = []
+    created_at = timezone.now()
+    people_rows = []
     for _person in range(int(config.get("people", 1800))):
         name = rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2))))
         linked = households and rng.random() < float(config.get("low_income_share", 0.06))
-        people.append(
-            Attendee(
-                name=name,
-                name_masked=mask_name(name),
-                household_id=rng.choice(households) if linked else None,
-                is_demo=True,
-            )
-        )
-    people = Attendee.objects.bulk_create(people)
+        household = rng.choice(households) if linked else None
+        people_rows.append((name, mask_name(name), "", "", "", "", household, True, created_at))
+    _copy(
+        Attendee,
+        (
+            "name",
+            "name_masked",
+            "phone_masked",
+            "phone_encrypted",
+            "phone_digest",
+            "id_last4",
+            "household_id",
+            "is_demo",
+            "created_at",
+        ),
+        people_rows,
+    )
+    people = list(
+        Attendee.objects.filter(is_demo=True, user=None).order_by("pk").values_list("pk", flat=True)
+    )
     sessions = []
     for first in months:
         for _ in range(int(config.get("sessions_per_month", 6))):
@@ -187,26 +200,69 @@ def _history(config: dict, courses, towns, report) -> None:
     for session in sessions:
         size = min(rng.randint(low, high), session.capacity, len(people))
         for person in rng.sample(people, size):
+            source = rng.choice((AttendanceSource.QR, AttendanceSource.QR, AttendanceSource.IMPORT))
             attendances.append(
-                Attendance(
-                    session=session,
-                    attendee=person,
-                    source=rng.choice((AttendanceSource.QR, AttendanceSource.QR, "import")),
-                    session_starts_at=session.starts_at,
-                    signed_in_at=session.starts_at,
-                    is_demo=True,
+                (
+                    session.pk,
+                    person,
+                    str(source),
+                    session.starts_at,
+                    new_signing_key(),
+                    session.starts_at,
+                    True,
                 )
             )
-    Attendance.objects.bulk_create(attendances, batch_size=2000)
+    _copy(
+        Attendance,
+        (
+            "session_id",
+            "attendee_id",
+            "source",
+            "session_starts_at",
+            "certificate_token",
+            "signed_in_at",
+            "is_demo",
+        ),
+        attendances,
+    )
     jobs = _jobs(config, months, today, households, rng)
-    Job.objects.bulk_create(jobs, batch_size=2000)
+    _copy(Job, JOB_COLUMNS, jobs)
     report.add("demo_attendees", "created", len(people))
     report.add("demo_sessions", "created", len(sessions))
     report.add("demo_attendances", "created", len(attendances))
     report.add("demo_jobs", "created", len(jobs))
 
 
-def _jobs(config, months, today, households, rng) -> list[Job]:
+def _copy(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """COPY rows into the model's table: a tenth of the time of bulk_create for the history."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+JOB_COLUMNS = (
+    "vendor_id",
+    "station_id",
+    "position",
+    "worker_name_masked",
+    "start_date",
+    "household_id",
+    "household_consent",
+    "status",
+    "reason",
+    "reported_at",
+    "is_demo",
+)
+
+
+def _jobs(config, months, today, households, rng) -> list[tuple]:
     active = Vendor.objects.filter(status=VendorStatus.ACTIVE)
     vendors = list(active.values_list("pk", flat=True).order_by("pk"))
     stations = list(Station.objects.values_list("pk", flat=True).order_by("pk"))
@@ -233,17 +289,18 @@ def _jobs(config, months, today, households, rng) -> list[Job]:
             linked = households and rng.random() < 0.08
             name = rng.choice(SURNAMES) + rng.choice(GIVEN)
             jobs.append(
-                Job(
-                    vendor_id=rng.choice(vendors) if at_vendor else None,
-                    station_id=None if at_vendor else rng.choice(stations),
-                    position=rng.choice(positions),
-                    worker_name_masked=mask_name(name),
-                    start_date=start,
-                    household_id=rng.choice(households) if linked else None,
-                    household_consent=bool(linked),
-                    status=status,
-                    reason="示例：重复上报" if status == JobStatus.REJECTED else "",
-                    is_demo=True,
+                (
+                    rng.choice(vendors) if at_vendor else None,
+                    None if at_vendor else rng.choice(stations),
+                    rng.choice(positions),
+                    mask_name(name),
+                    start,
+                    rng.choice(households) if linked else None,
+                    bool(linked),
+                    str(status),
+                    "示例：重复上报" if status == JobStatus.REJECTED else "",
+                    timezone.now(),
+                    True,
                 )
             )
     return jobs

@@ -134,6 +134,7 @@ def catalog(db) -> Catalog:
     _add_merchandising(channel, product)
     _add_tourism(product, vendor)
     _add_poverty(product, vendor)
+    _add_training(vendor)
     _add_reconciliation()
     # Search's admin pages need a synonym group and a vocabulary word to open.
     from backend.search.models import SearchTerm, Synonym
@@ -169,6 +170,27 @@ def _add_poverty(product, vendor) -> None:
         valid_until=now + timezone.timedelta(days=365),
     )
     RelatedAccount.objects.create(user=UserFactory(), vendor=vendor, reason="商家员工的家属")
+
+
+def _add_training(vendor) -> None:
+    """A course, a session with one attendee and a reported job (backend/training/admin.py)."""
+    from django.utils import timezone
+
+    from backend.training.models import Attendance, Attendee, Job, TrainingCourse, TrainingSession
+
+    course = TrainingCourse.objects.create(title="直播带货入门", topic="直播电商")
+    starts_at = timezone.now()
+    session = TrainingSession.objects.create(
+        course=course,
+        trainer="徐老师",
+        starts_at=starts_at,
+        ends_at=starts_at + timezone.timedelta(hours=2),
+    )
+    attendee = Attendee.objects.create(name="示例学员", name_masked="示****")
+    Attendance.objects.create(
+        session=session, attendee=attendee, source="staff", session_starts_at=starts_at
+    )
+    Job.objects.create(vendor=vendor, position="客服", start_date=starts_at.date())
 
 
 def _add_reconciliation() -> None:

@@ -1,0 +1,54 @@
+"""The dashboard's training pages: only training staff see them; the jobs queue confirms and
+rejects through the service (audited); rotating a session's key retires its printed QR."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+
+from backend.core.models import AuditLogEntry
+from backend.training import attendance
+from backend.training.models import JobStatus, TrainingSession
+from tests.factories import UserFactory
+from tests.training.conftest import local, make_job, make_session, training_staff
+
+JOBS = reverse("admin:training_job_changelist")
+
+
+def test_training_pages_are_for_training_staff_only(client, vendor):
+    make_job(vendor=vendor, start_date=dt.date(2026, 1, 5))
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(JOBS).status_code == 403
+    client.force_login(training_staff())
+    assert client.get(JOBS).status_code == 200
+
+
+def test_confirm_and_reject_actions_go_through_the_service(client, vendor):
+    first = make_job(vendor=vendor, start_date=dt.date(2026, 1, 5), status=JobStatus.REPORTED)
+    second = make_job(vendor=vendor, start_date=dt.date(2026, 1, 6), status=JobStatus.REPORTED)
+    client.force_login(training_staff())
+    client.post(JOBS, {"action": "confirm_jobs", "_selected_action": [first.pk]})
+    # Rejecting without a reason is refused per row and changes nothing.
+    client.post(JOBS, {"action": "reject_jobs", "_selected_action": [second.pk], "reason": ""})
+    second.refresh_from_db()
+    assert second.status == JobStatus.REPORTED
+    client.post(
+        JOBS, {"action": "reject_jobs", "_selected_action": [second.pk], "reason": "岗位不存在"}
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == (JobStatus.CONFIRMED, JobStatus.REJECTED)
+    assert second.reason == "岗位不存在"
+    assert AuditLogEntry.objects.filter(action__startswith="training.job.").count() == 2
+
+
+def test_rotating_the_key_retires_the_printed_qr(client, course):
+    session = make_session(course, local(2026, 4, 2, 9))
+    old = attendance.session_token(session)
+    client.force_login(training_staff())
+    client.post(
+        reverse("admin:training_trainingsession_changelist"),
+        {"action": "rotate_qr", "_selected_action": [session.pk]},
+    )
+    assert attendance.session_token(TrainingSession.objects.get(pk=session.pk)) != old
