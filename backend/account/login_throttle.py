@@ -1,6 +1,15 @@
-"""Login throttling: LOGIN_MAX_FAILURES failed logins (password or SMS code) for one account
-identifier within LOGIN_FAILURE_WINDOW_SECONDS lock that identifier out for
-LOGIN_LOCKOUT_SECONDS, so passwords and codes cannot be guessed at leisure."""
+"""Login throttling, alike for every way of signing in (GraphQL tokenCreate, the storefront's
+login form, the desks' forms; password or SMS code; mobile number or e-mail address).
+
+Failures are counted twice:
+- per account identifier — the mobile number in its E.164 form, or the e-mail address in lower
+  case, so `138…`, `+86 138…` and `0086138…` are one quota: LOGIN_MAX_FAILURES failures within
+  LOGIN_FAILURE_WINDOW_SECONDS lock the identifier out for LOGIN_LOCKOUT_SECONDS;
+- per client IP address — LOGIN_MAX_FAILURES_PER_IP failures (higher: a village shares one
+  address behind its operator's NAT) lock that address out as long, so one client cannot
+  guess across many accounts.
+Either lock answers with the code LOGIN_THROTTLED on the login's identifier field.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +21,30 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from backend.account.error_codes import AccountErrorCode
+from backend.account.phone import normalize_phone
+
+
+def login_identifier(value: str) -> str:
+    """The identifier attempts are counted under: the mobile number, else the text in lower
+    case (an e-mail address or a desk username)."""
+    text = (value or "").strip()
+    return normalize_phone(text) or text.lower()
 
 
 def _key(kind: str, identifier: str) -> str:
-    digest = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()
+    digest = hashlib.sha256(login_identifier(identifier).encode()).hexdigest()
     return f"login:{kind}:{digest}"
 
 
-def check_login_allowed(*, identifier: str, field: str) -> None:
-    if cache.get(_key("locked", identifier)):
+def _ip_key(kind: str, ip: str) -> str:
+    return f"login:ip-{kind}:{ip}"
+
+
+def check_login_allowed(*, identifier: str, field: str, ip: str | None = None) -> None:
+    locked = cache.get(_key("locked", identifier))
+    if not locked and ip:
+        locked = cache.get(_ip_key("locked", ip))
+    if locked:
         raise ValidationError(
             {
                 field: ValidationError(
@@ -32,18 +56,29 @@ def check_login_allowed(*, identifier: str, field: str) -> None:
         )
 
 
-def record_login_failure(*, identifier: str) -> None:
-    key = _key("failures", identifier)
-    cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def _count_failure(failures_key: str, locked_key: str, limit: int) -> None:
+    cache.add(failures_key, 0, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     try:
-        failures = cache.incr(key)
+        failures = cache.incr(failures_key)
     except ValueError:
-        cache.add(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+        cache.add(failures_key, 1, timeout=settings.LOGIN_FAILURE_WINDOW_SECONDS)
         failures = 1
-    if failures >= settings.LOGIN_MAX_FAILURES:
-        cache.set(_key("locked", identifier), 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-        cache.delete(key)
+    if failures >= limit:
+        cache.set(locked_key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        cache.delete(failures_key)
+
+
+def record_login_failure(*, identifier: str, ip: str | None = None) -> None:
+    _count_failure(
+        _key("failures", identifier), _key("locked", identifier), settings.LOGIN_MAX_FAILURES
+    )
+    if ip:
+        _count_failure(
+            _ip_key("failures", ip), _ip_key("locked", ip), settings.LOGIN_MAX_FAILURES_PER_IP
+        )
 
 
 def record_login_success(*, identifier: str) -> None:
+    """A right password clears the identifier's count; the address's count stays, or one
+    account of an attacker's own would reset it between guesses at others."""
     cache.delete(_key("failures", identifier))

@@ -91,13 +91,13 @@ def register_by_phone(
     return user
 
 
-def login_by_code(*, phone: str, code: str) -> User:
+def login_by_code(*, phone: str, code: str, ip: str | None = None) -> User:
     """The active account of the number, once its LOGIN code checks out."""
     number = require_phone(phone)
-    login_throttle.check_login_allowed(identifier=number, field="phone")
+    login_throttle.check_login_allowed(identifier=number, field="phone", ip=ip)
     user = User.objects.filter(phone=number, is_active=True).first()
     if user is None or not otp.verify_code(phone=number, purpose=CodePurpose.LOGIN, code=code):
-        login_throttle.record_login_failure(identifier=number)
+        login_throttle.record_login_failure(identifier=number, ip=ip)
         raise _invalid_code()
     login_throttle.record_login_success(identifier=number)
     return user

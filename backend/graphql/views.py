@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import DataError
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.decorators import method_decorator
@@ -33,6 +34,7 @@ from backend.account.jwt import InvalidToken, user_from_token
 from backend.graphql.core.dataloaders import RequestLoaders
 from backend.graphql.core.documents import parse_and_validate
 from backend.graphql.core.errors import QueryErrorCode
+from backend.graphql.core.input_text import unstorable_variables
 from backend.graphql.core.limits import limit_rules
 from backend.graphql.core.response_cache import response_cache_key
 
@@ -138,7 +140,12 @@ class GraphQLView(BaseGraphQLView):
         return request
 
     def parse_body(self, request):
-        data = super().parse_body(request)
+        try:
+            data = super().parse_body(request)
+        except RecursionError as error:
+            raise HttpError(
+                HttpResponse(status=400, content="The JSON body is nested too deeply.")
+            ) from error
         if request.method == "POST" and self.get_content_type(request) not in {
             "application/json",
             "application/graphql",
@@ -157,6 +164,8 @@ class GraphQLView(BaseGraphQLView):
             raise HttpError(HttpResponse(status=400, content="Variables must be a JSON object."))
         if query is not None and not isinstance(query, str):
             raise HttpError(HttpResponse(status=400, content="The query must be a string."))
+        if operation_name is not None and not isinstance(operation_name, str):
+            raise HttpError(HttpResponse(status=400, content="operationName must be a string."))
         if not query:
             if show_graphiql:
                 return None
@@ -177,6 +186,11 @@ class GraphQLView(BaseGraphQLView):
         limit_errors = validate(schema, document, [limit_rules(variables)])
         if limit_errors:
             return ExecutionResult(data=None, errors=limit_errors)
+        # A mutation's arguments are checked by BaseMutation, to answer in its error list.
+        is_mutation = operation is not None and operation.operation == OperationType.MUTATION
+        text_errors = [] if is_mutation else unstorable_variables(variables)
+        if text_errors:
+            return ExecutionResult(data=None, errors=text_errors)
 
         cache_key = response_cache_key(request, operation, query, variables, operation_name)
         if cache_key is not None:
@@ -200,12 +214,25 @@ class GraphQLView(BaseGraphQLView):
     def format_error(error):
         if isinstance(error, GraphQLError):
             original = error.original_error
-            if original is None or isinstance(original, CLIENT_ERROR_TYPES):
+            # Errors without a path come before execution (parsing, validation, coercing the
+            # variables through a scalar's parse_value): they are about the request itself.
+            if original is None or isinstance(original, CLIENT_ERROR_TYPES) or not error.path:
                 formatted = error.formatted
                 formatted.setdefault("extensions", {}).setdefault(
                     "exception", {"code": QueryErrorCode.GRAPHQL_ERROR.value}
                 )
                 return formatted
+            if isinstance(original, DataError):
+                # Input the database refused (a number beyond a column's range, text it cannot
+                # compare) that no check before it caught: the client's error, kept in the log.
+                logger.warning("Input refused by the database at %s", error.path, exc_info=original)
+                return {
+                    **_error(
+                        "The database cannot store or compare this input.",
+                        QueryErrorCode.INVALID,
+                    ),
+                    "path": error.path,
+                }
             logger.error("Error while resolving %s", error.path, exc_info=original)
             return {
                 **_error("Internal server error.", QueryErrorCode.INTERNAL_ERROR),

@@ -110,11 +110,12 @@ class OperatorLoginForm(AuthenticationForm):
         identifier = (self.data.get("username") or "").strip()
         if not identifier:
             return super().clean()
-        login_throttle.check_login_allowed(identifier=identifier, field="username")
+        ip = self.request.META.get("REMOTE_ADDR") if self.request else None
+        login_throttle.check_login_allowed(identifier=identifier, field="username", ip=ip)
         try:
             data = super().clean()
         except forms.ValidationError:
-            login_throttle.record_login_failure(identifier=identifier)
+            login_throttle.record_login_failure(identifier=identifier, ip=ip)
             raise
         login_throttle.record_login_success(identifier=identifier)
         return data

@@ -161,19 +161,24 @@ def login_view(request):
 
 
 def _check_login(request, data: dict):
-    """The account for a number and a code or password; the same throttle as the API's
-    tokenCreate (codes and passwords share one quota per number)."""
+    """The account for a number and a code or password, or an e-mail address and password;
+    the same throttle as the API's tokenCreate (codes and passwords share one quota per
+    number or address, and failures count per client address too)."""
+    ip = _client_ip(request)
     if data["code"]:
-        return login_by_code(phone=data["phone"], code=data["code"].strip())
-    number = normalize_phone(data["phone"])
-    if number is None:
+        return login_by_code(phone=data["phone"], code=data["code"].strip(), ip=ip)
+    identifier = data["phone"].strip()
+    number = normalize_phone(identifier)
+    if number is None and "@" not in identifier:
         raise ValidationError({"phone": _("请输入有效的中国大陆手机号。")})
-    login_throttle.check_login_allowed(identifier=number, field="phone")
-    user = authenticate(request, username=number, password=data["password"])
+    identifier = number or identifier
+    login_throttle.check_login_allowed(identifier=identifier, field="phone", ip=ip)
+    user = authenticate(request, username=identifier, password=data["password"])
     if user is None:
-        login_throttle.record_login_failure(identifier=number)
-        raise ValidationError({"password": _("手机号或密码不正确。")})
-    login_throttle.record_login_success(identifier=number)
+        login_throttle.record_login_failure(identifier=identifier, ip=ip)
+        message = _("手机号或密码不正确。") if number else _("账号或密码不正确。")
+        raise ValidationError({"password": message})
+    login_throttle.record_login_success(identifier=identifier)
     return user
 
 

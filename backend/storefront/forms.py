@@ -210,12 +210,13 @@ class PhoneCodeForm(forms.Form):
 
 
 class LoginForm(forms.Form):
-    """Log in with the mobile number and either the password or a texted code."""
+    """Log in with the mobile number and either the password or a texted code, or with the
+    e-mail address of an account and its password."""
 
     phone = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        label=_("手机号或邮箱"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
         error_messages={"required": _("请填写手机号。")},
     )
     password = forms.CharField(

@@ -75,7 +75,7 @@ class TokenCreate(BaseMutation):
                 raise _invalid("code", _("请只提供密码或验证码其中之一。"), "INVALID")
             if not phone:
                 raise _invalid("phone", _("请输入手机号。"), "REQUIRED")
-            user = services.login_by_code(phone=phone, code=code)
+            user = services.login_by_code(phone=phone, code=code, ip=_client_ip(info))
             return cls._tokens(user)
         if password is None:
             raise _invalid("password", _("请输入密码或验证码。"), "REQUIRED")
@@ -83,19 +83,17 @@ class TokenCreate(BaseMutation):
         field = "email" if email else "phone" if phone else "email"
         if not identifier:
             raise _invalid("email", _("请输入邮箱或手机号。"), "REQUIRED")
-        # Guessing is throttled per mobile number (codes and passwords share the quota).
-        number = normalize_phone(identifier) if not email else None
-        if number:
-            login_throttle.check_login_allowed(identifier=number, field=field)
+        # Guessing is throttled per mobile number or e-mail address (codes and passwords
+        # share the quota) and per client address, as on every other login.
+        ip = _client_ip(info)
+        login_throttle.check_login_allowed(identifier=identifier, field=field, ip=ip)
         user = authenticate(info.context, username=identifier, password=password)
         if user is None:
-            if number:
-                login_throttle.record_login_failure(identifier=number)
+            login_throttle.record_login_failure(identifier=identifier, ip=ip)
             if _is_inactive_account(identifier, password):
                 raise _invalid(field, _("该账户已停用。"), "INACTIVE")
             raise _invalid(field, _("账号或密码不正确。"), "INVALID_CREDENTIALS")
-        if number:
-            login_throttle.record_login_success(identifier=number)
+        login_throttle.record_login_success(identifier=identifier)
         return cls._tokens(user)
 
     @classmethod

@@ -20,6 +20,7 @@ from graphene.utils.str_converters import to_camel_case
 
 from backend.core.services import delete_instance
 from backend.graphql.core.errors import ApiError, PermissionDenied, validation_errors
+from backend.graphql.core.input_text import first_unstorable_field
 from backend.graphql.core.inputs import get_instance
 from backend.graphql.core.permissions import require_permissions
 
@@ -76,6 +77,9 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def mutate(cls, root, info, **data):
         cls.check_permissions(info)
+        unstorable = first_unstorable_field(data)
+        if unstorable is not None:
+            return cls._refused_input(to_camel_case(unstorable))
         try:
             with transaction.atomic():
                 response = cls.perform_mutation(root, info, **data)
@@ -85,16 +89,7 @@ class BaseMutation(graphene.Mutation):
             # Input the database cannot store that no validation caught (a NUL character in
             # text, a number out of a column's range): rolled back, answered as a typed error.
             logger.warning("%s: input the database refused", cls.__name__, exc_info=True)
-            message = _(
-                "输入中有无法保存的内容（例如不可见的控制字符或超出范围的数字），请检查后重试。"
-            )
-            return cls(
-                **{
-                    cls._meta.error_type_field: [
-                        {"field": None, "message": message, "code": cls._meta.default_error_code}
-                    ]
-                }
-            )
+            return cls._refused_input(None)
         except ApiError as error:
             # Bad IDs and similar input errors found while decoding arguments.
             field = (error.extensions or {}).get("exception", {}).get("field")
@@ -108,6 +103,16 @@ class BaseMutation(graphene.Mutation):
             )
         setattr(response, cls._meta.error_type_field, [])
         return response
+
+    @classmethod
+    def _refused_input(cls, field: str | None):
+        """Input the database cannot hold (a NUL character, an unpaired surrogate, a number
+        beyond a column's range): the mutation's typed error, nothing written."""
+        message = _(
+            "输入中有无法保存的内容（例如不可见的控制字符或超出范围的数字），请检查后重试。"
+        )
+        error = {"field": field, "message": message, "code": cls._meta.default_error_code}
+        return cls(**{cls._meta.error_type_field: [error]})
 
     @classmethod
     def handle_errors(cls, error: ValidationError):
