@@ -11,16 +11,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backend.divisions.models import Village
 from backend.poverty.models import EntryKind, Exclusion, InclusionKind, ZoneSale
-from backend.stations.models import StationStatus
 from backend.targets import months
 from backend.targets.definitions import plan
-from backend.targets.measures import licences_in_use, percent, weak_village_ids
+from backend.targets.measures import (
+    licences_in_use,
+    percent,
+    served_by_active_station,
+    weak_village_ids,
+)
 from backend.targets.models import LeadingEnterprise, TargetMonth
 from backend.trace.models import Batch
 
@@ -87,12 +91,7 @@ def logistics_coverage(month: dt.date) -> Table:
         Village.objects.select_related("town")
         .annotate(
             active_stations=Count(
-                "serving_stations",
-                filter=Q(
-                    serving_stations__status=StationStatus.ACTIVE,
-                    serving_stations__created_at__lt=end,
-                ),
-                distinct=True,
+                "serving_stations", filter=served_by_active_station(end), distinct=True
             )
         )
         .order_by("town__sort_order", "sort_order", "code")

@@ -69,8 +69,10 @@ def money(value) -> str:
     return str((value or ZERO).quantize(Decimal("0.01")))
 
 
-def _active_stations_until(end: dt.datetime) -> Q:
-    return Q(serving_stations__status=StationStatus.ACTIVE, serving_stations__created_at__lt=end)
+def served_by_active_station(end: dt.datetime, path: str = "serving_stations") -> Q:
+    """Villages (or, through `path`, towns) served by a station active now and created
+    before `end`: the network keeps no status history."""
+    return Q(**{f"{path}__status": StationStatus.ACTIVE, f"{path}__created_at__lt": end})
 
 
 def poverty_sales(start: dt.datetime, end: dt.datetime) -> Measure:
@@ -86,19 +88,14 @@ def poverty_sales(start: dt.datetime, end: dt.datetime) -> Measure:
 
 
 def logistics_coverage(start: dt.datetime, end: dt.datetime) -> Measure:
-    served = _active_stations_until(end)
+    served = served_by_active_station(end)
     villages = Village.objects.aggregate(
         total=Count("pk", distinct=True), served=Count("pk", filter=served, distinct=True)
     )
     towns = Town.objects.aggregate(
         total=Count("pk", distinct=True),
         served=Count(
-            "pk",
-            filter=Q(
-                villages__serving_stations__status=StationStatus.ACTIVE,
-                villages__serving_stations__created_at__lt=end,
-            ),
-            distinct=True,
+            "pk", filter=served_by_active_station(end, "villages__serving_stations"), distinct=True
         ),
     )
     return percent(villages["served"], villages["total"]), {
@@ -114,7 +111,7 @@ def weak_village_ids(end: dt.datetime) -> dict[str, set[int]]:
     vendor based in it, or a certified product's benefit this year (county plan: 经济薄弱村
     电子商务服务覆盖率 50% 以上)."""
     weak = Village.objects.filter(is_economically_weak=True)
-    station = set(weak.filter(_active_stations_until(end)).values_list("pk", flat=True))
+    station = set(weak.filter(served_by_active_station(end)).values_list("pk", flat=True))
     vendor_places = set(
         Vendor.objects.filter(status=VendorStatus.ACTIVE, created_at__lt=end)
         .exclude(village="")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission as DjangoPermission
@@ -13,13 +12,9 @@ from django.contrib.auth.models import Permission as DjangoPermission
 from tests.factories import OrderFactory, UserFactory
 from tests.poverty.conftest import Zone, zone
 from tests.routing.conftest import eager_celery, net
+from tests.training.conftest import local
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-__all__ = ["Zone", "eager_celery", "net", "zone"]
-
-
-def local(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SHANGHAI)
+__all__ = ["Zone", "eager_celery", "local", "net", "zone"]
 
 
 def county_staff():

@@ -240,7 +240,8 @@ def test_plan_targets_refresh_computes_the_current_month():
 
 
 QUERY = """query($month: String) { planTargets(month: $month) {
-  code title unit value target status isDemo series { month value isDemo } } }"""
+  code number title unit value target status isDemo period
+  secondaryTitle secondaryValue secondaryTarget series { month value isDemo } } }"""
 
 
 @pytest.mark.django_db
@@ -251,6 +252,11 @@ def test_graphql_plan_targets_for_county_staff(client, demo):
     assert [t["code"] for t in targets] == [t.code for t in plan().targets]
     assert len(targets[0]["series"]) == 24
     assert targets[0]["status"] in {s.name for s in Status}
+    training = next(t for t in targets if t["code"] == "training")
+    assert (training["number"], training["period"]) == (6, "cumulative")
+    assert training["secondaryTitle"] == "带动网络创业就业人数"
+    assert Decimal(training["secondaryTarget"]) == 3000
+    assert targets[0]["secondaryTitle"] is None
 
 
 @pytest.mark.django_db

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
 
 from backend.graphql.core.errors import ApiError, QueryErrorCode
@@ -24,52 +26,40 @@ class PlanTargetPoint(graphene.ObjectType):
         return months.label(root.month)
 
 
+def _of_target(path: str):
+    """A resolver reading the target's definition (root.target.<path>, None when absent)."""
+
+    def resolve(root: Figure, info):
+        value: Any = root.target
+        for name in path.split("."):
+            value = getattr(value, name, None) if value is not None else None
+        return value
+
+    return resolve
+
+
 class PlanTarget(graphene.ObjectType):
-    code = graphene.String(required=True)
-    number = graphene.Int(required=True, description="Its place in the plan (1–10).")
-    title = graphene.String(required=True, description="The county's Chinese title.")
-    unit = graphene.String(required=True)
+    code = graphene.String(required=True, resolver=_of_target("code"))
+    number = graphene.Int(
+        required=True, resolver=_of_target("number"), description="Its place in the plan (1–10)."
+    )
+    title = graphene.String(
+        required=True, resolver=_of_target("title"), description="The county's Chinese title."
+    )
+    unit = graphene.String(required=True, resolver=_of_target("unit"))
     value = graphene.Decimal(description="Value as of the month; null when nothing is known.")
-    target = graphene.Decimal(required=True)
-    secondary_title = graphene.String(description="Training: the jobs figure's title.")
+    target = graphene.Decimal(required=True, resolver=_of_target("target"))
+    secondary_title = graphene.String(
+        resolver=_of_target("secondary.title"), description="Training: the jobs figure's title."
+    )
     secondary_value = graphene.Decimal()
-    secondary_target = graphene.Decimal()
-    period = graphene.String(required=True, description="year, cumulative or level.")
+    secondary_target = graphene.Decimal(resolver=_of_target("secondary.target"))
+    period = graphene.String(
+        required=True, resolver=_of_target("period"), description="year, cumulative or level."
+    )
     status = graphene.Field(PlanTargetStatus, required=True)
     is_demo = graphene.Boolean(required=True)
     series = graphene.List(graphene.NonNull(PlanTargetPoint), required=True)
-
-    @staticmethod
-    def resolve_code(root: Figure, info):
-        return root.target.code
-
-    @staticmethod
-    def resolve_number(root: Figure, info):
-        return root.target.number
-
-    @staticmethod
-    def resolve_title(root: Figure, info):
-        return root.target.title
-
-    @staticmethod
-    def resolve_unit(root: Figure, info):
-        return root.target.unit
-
-    @staticmethod
-    def resolve_target(root: Figure, info):
-        return root.target.target
-
-    @staticmethod
-    def resolve_period(root: Figure, info):
-        return root.target.period
-
-    @staticmethod
-    def resolve_secondary_title(root: Figure, info):
-        return root.target.secondary.title if root.target.secondary else None
-
-    @staticmethod
-    def resolve_secondary_target(root: Figure, info):
-        return root.target.secondary.target if root.target.secondary else None
 
 
 class TargetQueries(graphene.ObjectType):
