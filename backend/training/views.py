@@ -8,22 +8,32 @@ backend.training.imports; both check who is asking.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from backend.stations.models import Station
 from backend.storefront import selectors as storefront_selectors
 from backend.storefront.security import with_csp
 from backend.training import attendance as attendance_service
-from backend.training import imports
-from backend.training.access import is_training_staff, visible_attendances
+from backend.training import imports, jobs
+from backend.training.access import (
+    employer_station_ids,
+    employer_vendor_id,
+    is_training_staff,
+    visible_attendances,
+    visible_jobs,
+)
 from backend.training.models import Attendance, Attendee, TrainingSession
+from backend.vendors.models import Vendor
 
 LOGIN_URL = reverse_lazy("storefront:login")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -185,3 +195,66 @@ def import_template(request):
     response = HttpResponse(imports.template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="training-attendance-template.xlsx"'
     return response
+
+
+def _employers(user) -> list[tuple[str, str]]:
+    """(value, label) of the employers the user may report for: their vendor, their stations."""
+    choices = []
+    vendor_id = employer_vendor_id(user)
+    if vendor_id is not None:
+        vendor = Vendor.objects.get(pk=vendor_id)
+        choices.append((f"vendor:{vendor.pk}", vendor.name))
+    for station in Station.objects.filter(pk__in=employer_station_ids(user)).order_by("name"):
+        choices.append((f"station:{station.pk}", station.name))
+    return choices
+
+
+def _parse_date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required(login_url=LOGIN_URL)
+@with_csp
+def employer_jobs(request):
+    """A vendor's staff or a station's operators: report a job (就业岗位) for their own employer
+    and follow its review. The service checks the employer again on every report."""
+    employers = _employers(request.user)
+    if not employers:
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        kind, _sep, pk = request.POST.get("employer", "").partition(":")
+        allowed = dict(employers)
+        start_date = _parse_date(request.POST.get("start_date", ""))
+        if request.POST.get("employer", "") not in allowed:
+            errors = [_("请选择一个用工单位（商家或站点）。")]
+        elif start_date is None:
+            errors = [_("请填写上岗日期。")]
+        else:
+            try:
+                jobs.report_job(
+                    user=request.user,
+                    vendor=Vendor.objects.get(pk=pk) if kind == "vendor" else None,
+                    station=Station.objects.get(pk=pk) if kind == "station" else None,
+                    position=request.POST.get("position", ""),
+                    start_date=start_date,
+                    worker_name=request.POST.get("worker_name", ""),
+                    household_reference=request.POST.get("household_reference", ""),
+                    household_consent=request.POST.get("household_consent") == "on",
+                )
+            except ValidationError as error:
+                errors = _messages(error)
+            else:
+                return redirect("training:employer-jobs")
+    rows = visible_jobs(request.user).select_related("vendor", "station")[:100]
+    return render(
+        request,
+        "training/employer_jobs.html",
+        _context(title=_("上报就业岗位"), employers=employers, rows=rows, errors=errors),
+        status=400 if errors else 200,
+    )

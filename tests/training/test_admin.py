@@ -52,3 +52,37 @@ def test_rotating_the_key_retires_the_printed_qr(client, course):
         {"action": "rotate_qr", "_selected_action": [session.pk]},
     )
     assert attendance.session_token(TrainingSession.objects.get(pk=session.pk)) != old
+
+
+def test_vendor_staff_report_jobs_on_their_page_and_see_only_their_own(client, vendor):
+    from backend.training.models import Job
+    from backend.vendors.models import VendorRole, VendorStaff
+    from tests.factories import VendorFactory
+
+    other = VendorFactory()
+    make_job(vendor=other, start_date=dt.date(2026, 1, 5), position="别家的岗位")
+    user = UserFactory()
+    VendorStaff.objects.create(vendor=vendor, user=user, role=VendorRole.STAFF)
+    client.force_login(user)
+    page = client.get("/training/jobs/")
+    assert page.status_code == 200 and "别家的岗位" not in page.content.decode()
+    today = dt.date.today().isoformat()
+    forged = client.post(
+        "/training/jobs/",
+        {"employer": f"vendor:{other.pk}", "position": "客服", "start_date": today},
+    )
+    assert forged.status_code == 400 and not Job.objects.filter(vendor=other, position="客服")
+    done = client.post(
+        "/training/jobs/",
+        {
+            "employer": f"vendor:{vendor.pk}",
+            "position": "客服",
+            "start_date": today,
+            "worker_name": "郑小雨",
+        },
+    )
+    assert done.status_code == 302
+    job = Job.objects.get(vendor=vendor)
+    assert job.worker_name_masked == "郑**" and job.status == JobStatus.REPORTED
+    client.force_login(UserFactory())
+    assert client.get("/training/jobs/").status_code == 403
