@@ -122,7 +122,7 @@ def sparkline(points: list[Point], target: Decimal) -> SafeString:
     )
     target_y = round(28 - float((target - bottom) / span) * 26, 1)
     return mark_safe(
-        f'<svg class="spark" viewBox="0 0 120 30" aria-hidden="true">'
+        f'<svg class="spark" viewBox="0 0 120 30" preserveAspectRatio="none" aria-hidden="true">'
         f'<line x1="0" y1="{target_y}" x2="120" y2="{target_y}" stroke="#c0392b" '
         f'stroke-dasharray="3 2"/><polyline points="{escape(coords)}" fill="none" '
         f'stroke="#2f6f4f" stroke-width="2"/></svg>'
