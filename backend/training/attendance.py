@@ -80,7 +80,9 @@ def session_for_token(token: str) -> TrainingSession:
     if not pk_text.isdigit() or len(pk_text) > 12:
         raise invalid
     session = TrainingSession.objects.select_related("course").filter(pk=int(pk_text)).first()
-    if session is None or not hmac.compare_digest(session_token(session), token.strip()):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a hostile token).
+    given = token.strip().encode("utf-8", "replace")
+    if session is None or not hmac.compare_digest(session_token(session).encode(), given):
         raise invalid
     return session
 

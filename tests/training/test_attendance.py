@@ -66,7 +66,8 @@ def test_token_of_another_session_or_a_forged_one_is_refused(course):
     token = attendance.session_token(session)
     forged = f"{other.pk}-{token.split('-', 1)[1]}"
     user = shopper()
-    for bad in (forged, "abc", "", f"{session.pk}-", "9" * 30 + "-x"):
+    hostile = f"{session.pk}-中文\ud800"
+    for bad in (forged, "abc", "", f"{session.pk}-", "9" * 30 + "-x", hostile, "٣-x"):
         assert code_of(lambda bad=bad: attendance.attend_by_qr(token=bad, user=user)) == (
             "INVALID_TOKEN"
         )
