@@ -18,11 +18,21 @@ from backend.targets import months
 from backend.targets.drilldown import Table
 from backend.targets.selectors import Figure, figures
 
+# Text a spreadsheet would run as a formula (CSV/formula injection): product and vendor names
+# come from vendors, so such cells are written with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def _cell(value):
     if isinstance(value, Decimal):
         return float(value)
-    return "" if value is None else value
+    return "" if value is None else _text(value)
 
 
 def table_csv(table: Table) -> bytes:
@@ -30,7 +40,7 @@ def table_csv(table: Table) -> bytes:
     writer = csv.writer(out)
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow(["" if v is None else v for v in table.render(row)])
+        writer.writerow(["" if v is None else _text(v) for v in table.render(row)])
     # A BOM so that Excel opens the Chinese headings as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 

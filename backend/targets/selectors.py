@@ -110,6 +110,29 @@ def value_as_of(
     return (row.value if row else None), None
 
 
+def contributing_months(target: Target, month: dt.date, the_plan: Plan) -> tuple[dt.date, ...]:
+    """The months whose rows make the value as of `month`."""
+    january = month.replace(month=1)
+    if target.code == "retail_growth":
+        return (
+            *months.months_between(january, month),
+            *months.months_between(months.add_months(january, -12), months.add_months(month, -12)),
+        )
+    if target.period == Period.YEAR:
+        return tuple(months.months_between(january, month))
+    if target.period == Period.CUMULATIVE:
+        return tuple(months.months_between(the_plan.programme_start.replace(day=1), month))
+    return (month,)
+
+
+def uses_demo(
+    target: Target, rows: dict[dt.date, TargetMonth], month: dt.date, the_plan: Plan
+) -> bool:
+    """True when any month behind the value is demonstration data (示例数据): a year-to-date
+    sum over demo months is marked even when the month shown was computed."""
+    return any(rows[m].is_demo for m in contributing_months(target, month, the_plan) if m in rows)
+
+
 def _elapsed_share(target: Target, month: dt.date, the_plan: Plan) -> Decimal | None:
     if target.unit == "%" or target.period == Period.LEVEL:
         return None
@@ -171,7 +194,7 @@ def figures(month: dt.date, codes=None, *, series_months: int = SERIES_MONTHS) -
                 value=value,
                 secondary_value=secondary,
                 status=status_of(target, value, month, the_plan, secondary),
-                is_demo=bool(row and row.is_demo),
+                is_demo=uses_demo(target, own, month, the_plan),
                 computed_at=row.computed_at if row else None,
                 detail=row.detail if row else {},
                 series=series,

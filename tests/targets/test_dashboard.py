@@ -354,3 +354,33 @@ def test_viewing_staff_cannot_designate(client):
         {"vendor": vendor.pk, "designated_on": "2026-01-01"},
     )
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_year_to_date_value_over_demo_months_is_marked_demo():
+    TargetMonth.objects.create(
+        target_code="poverty_sales", month=dt.date(2026, 1, 1), value=100, is_demo=True
+    )
+    _store("poverty_sales", dt.date(2026, 2, 1), "50")
+    _store("logistics_coverage", dt.date(2026, 2, 1), "80")
+    assert figure("poverty_sales", dt.date(2026, 2, 1)).is_demo is True
+    assert figure("logistics_coverage", dt.date(2026, 2, 1)).is_demo is False
+
+
+def test_export_cells_that_look_like_formulas_are_written_as_text():
+    from backend.targets.drilldown import Table
+    from backend.targets.exports import table_csv, table_xlsx
+
+    table = Table(columns=["商品", "金额"], rows=[["=HYPERLINK(1)", Decimal("-3.00")]])
+    text = table_csv(table).decode("utf-8-sig")
+    assert next(iter(csv.reader(io.StringIO(text.splitlines()[1]))))[0] == "'=HYPERLINK(1)"
+    sheet = load_workbook(io.BytesIO(table_xlsx(table, title="t"))).active
+    assert list(sheet.iter_rows(values_only=True))[1] == ("'=HYPERLINK(1)", -3.0)
+
+
+@pytest.mark.django_db
+def test_the_beat_task_refreshes_the_current_and_previous_month():
+    from backend.targets.tasks import refresh_plan_targets_task
+
+    assert refresh_plan_targets_task.apply().get() == 2
+    assert TargetMonth.objects.filter(month=months.current_month(), is_demo=False).count() == 10
