@@ -96,10 +96,17 @@ def _start(data_dir: Path) -> str:
         # takes the shared lock and writes atomically.
         atexit.unregister(server._cleanup)
         atexit.register(release_handle, data_dir)
-        exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
-        if "1 row" not in exists:
-            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        ensure_database(server.get_uri("postgres"))
         return server.get_uri(DATABASE_NAME)
+
+
+def ensure_database(admin_uri: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_uri, autocommit=True) as connection:
+        query = "SELECT 1 FROM pg_database WHERE datname = %s"
+        if connection.execute(query, [DATABASE_NAME]).fetchone() is None:
+            connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
 
 
 @contextlib.contextmanager

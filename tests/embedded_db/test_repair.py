@@ -12,7 +12,6 @@ import threading
 import time
 
 import psutil
-import pytest
 
 from backend.core.embedded_db import HANDLE_FILE, server_processes
 
@@ -45,18 +44,14 @@ def assert_row_kept(embedded: Embedded) -> None:
     assert embedded.psql("SELECT note FROM kept") == "[('before',)]"
 
 
-@pytest.mark.parametrize(
-    "contents",
-    ["", "[41, 4", '\x00{"pids": [1, "x", null]}'],
-    ids=["empty", "truncated", "garbage"],
-)
-def test_damaged_handle_file_is_rebuilt_and_the_data_kept(started: Embedded, contents: str):
-    (started.pgdata / HANDLE_FILE).write_text(contents)
+def test_damaged_handle_file_is_rebuilt_and_the_data_kept(started: Embedded):
+    for contents in ["", "[41, 4", '\x00{"pids": [1, "x", null]}']:
+        (started.pgdata / HANDLE_FILE).write_text(contents)
 
-    assert_connects(started)
+        assert_connects(started)
 
-    assert all(psutil.pid_exists(pid) for pid in handle_pids(started))
-    assert_row_kept(started)
+        assert all(psutil.pid_exists(pid) for pid in handle_pids(started)), contents
+        assert_row_kept(started)
 
 
 def test_handle_file_drops_the_pids_of_processes_long_gone(started: Embedded):
