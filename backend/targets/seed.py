@@ -148,6 +148,17 @@ def seed_targets(*, path=None) -> SeedReport:
             )
             report.add("leading_enterprise", "created" if made else "unchanged")
         seed_demo_history(int(data.get("demo_history_months", 24)), report)
-        refresh_month(months.current_month())
-        report.add("target_month_computed", "updated", len(CODES))
+        current = months.current_month()
+        before = {
+            row.target_code: (row.value, row.detail)
+            for row in TargetMonth.objects.filter(month=current)
+        }
+        for row in refresh_month(current):
+            was = before.get(row.target_code)
+            # A rerun that finds the same figures reports nothing changed.
+            if was is None:
+                report.add("target_month_computed", "created")
+            else:
+                same = was == (row.value, row.detail)
+                report.add("target_month_computed", "unchanged" if same else "updated")
     return report

@@ -384,3 +384,21 @@ def test_the_beat_task_refreshes_the_current_and_previous_month():
 
     assert refresh_plan_targets_task.apply().get() == 2
     assert TargetMonth.objects.filter(month=months.current_month(), is_demo=False).count() == 10
+
+
+@pytest.mark.django_db
+def test_seed_gives_the_office_group_its_permissions_and_a_rerun_changes_nothing():
+    from django.contrib.auth.models import Group
+
+    from backend.targets.seed import seed_targets
+
+    first = seed_targets()
+    group = Group.objects.get(name="县电商办")
+    assert set(group.permissions.values_list("codename", flat=True)) == {
+        "view_dashboard",
+        "designate_enterprises",
+    }
+    assert group.user_set.filter(email="county-office@guanyun.example", is_staff=True).exists()
+    assert first.total("created") > 240
+    again = seed_targets()
+    assert again.total("created") == again.total("updated") == 0
