@@ -11,8 +11,8 @@ from backend.targets.aggregate import refresh
 from backend.targets.selectors import figures
 
 
-def _number(value) -> str:
-    return "—" if value is None else f"{value.normalize():f}"
+def _number(value, unit: str = "") -> str:
+    return "—" if value is None else f"{value.normalize():f}{unit}"
 
 
 class Command(BaseCommand):
@@ -35,12 +35,12 @@ class Command(BaseCommand):
             self.stdout.write(_("已重新计算 %(count)d 个月。") % {"count": len(done)})
         for figure in figures(month, series_months=1):
             target = figure.target
-            line = f"{target.code}\t{target.title}\t{_number(figure.value)}{target.unit}\t"
-            line += f"{_number(target.target)}{target.unit}\t{figure.status_label}"
+            line = f"{target.code}\t{target.title}\t{_number(figure.value, target.unit)}\t"
+            line += f"{_number(target.target, target.unit)}\t{figure.status_label}"
             if target.secondary:
                 line += (
                     f"\t{target.secondary.title} {_number(figure.secondary_value)}"
-                    f"/{_number(target.secondary.target)}{target.secondary.unit}"
+                    f"/{_number(target.secondary.target, target.secondary.unit)}"
                 )
             if figure.is_demo:
                 line += f"\t{_('示例数据')}"
