@@ -222,9 +222,6 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     args = parser.parse_args()
     setup_django(own_database_url("training"))
-    import django
-
-    django.setup()
     fill(args.sessions, args.jobs)
     time_figures()
     time_sign_in(args.users)
