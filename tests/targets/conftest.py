@@ -9,12 +9,22 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission as DjangoPermission
 
+from tests.browser.conftest import browser, screenshots, seeded
 from tests.factories import OrderFactory, UserFactory
 from tests.poverty.conftest import Zone, zone
 from tests.routing.conftest import eager_celery, net
 from tests.training.conftest import local
 
-__all__ = ["Zone", "eager_celery", "local", "net", "zone"]
+__all__ = [
+    "Zone",
+    "browser",
+    "eager_celery",
+    "local",
+    "net",
+    "screenshots",
+    "seeded",
+    "zone",
+]
 
 
 def county_staff():
