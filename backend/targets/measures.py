@@ -289,6 +289,8 @@ def included_households(start: dt.datetime, end: dt.datetime) -> dict[str, set[i
         date__gte=local_start, date__lt=local_end
     ).values_list("household_id", "kind"):
         kinds[kind].add(household_id)
+    # The training app's records (backend/training/figures.py): households of attendees and of
+    # confirmed, consented jobs, one set; listed under 培训 (the seam HouseholdInclusion kept).
     kinds[InclusionKind.TRAINING].update(
         training.low_income_household_ids_trained_or_employed(start, end)
     )
