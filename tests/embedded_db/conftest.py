@@ -104,6 +104,14 @@ class Embedded:
             return None
         return int(first)
 
+    def shut_down(self) -> None:
+        """Immediate shutdown of the server, as after a crash (no checkpoint)."""
+        postmaster = self.postmaster_pid()
+        assert postmaster is not None
+        os.kill(postmaster, signal.SIGQUIT)
+        while server_processes(self.pgdata):
+            time.sleep(0.1)
+
     def kill_group(self, process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)

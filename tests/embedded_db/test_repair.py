@@ -59,14 +59,7 @@ def test_handle_file_drops_the_pids_of_processes_long_gone(started: Embedded):
     (started.pgdata / HANDLE_FILE).write_text(json.dumps(gone))
     killed = []
     for _ in range(2):
-        process = started.popen("-c", CONNECT_AND_WAIT)
-        deadline = time.monotonic() + 60
-        while process.pid not in handle_pids(started) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert process.pid in handle_pids(started)
-        started.kill_group(process)
-        process.wait()
-        killed.append(process.pid)
+        killed.append(kill_once_registered(started))
 
     assert_connects(started)
 
@@ -74,7 +67,16 @@ def test_handle_file_drops_the_pids_of_processes_long_gone(started: Embedded):
     assert handle_pids(started) == []  # the connecting process removed itself at exit
 
 
-CONNECT_AND_WAIT = "from backend import settings; import time; time.sleep(600)"
+def kill_once_registered(embedded: Embedded) -> int:
+    """Start a process that uses the server, SIGKILL it once pgserver lists it; its pid."""
+    process = embedded.popen("-c", "from backend import settings; import time; time.sleep(600)")
+    deadline = time.monotonic() + 60
+    while process.pid not in handle_pids(embedded) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert process.pid in handle_pids(embedded)
+    embedded.kill_group(process)
+    process.wait()
+    return process.pid
 
 
 def test_stale_postmaster_pid_of_a_killed_server_is_removed(started: Embedded):
@@ -89,11 +91,7 @@ def test_stale_postmaster_pid_of_a_killed_server_is_removed(started: Embedded):
 
 
 def test_postmaster_pid_naming_another_live_program_is_not_trusted(started: Embedded):
-    postmaster = started.postmaster_pid()
-    assert postmaster is not None
-    os.kill(postmaster, signal.SIGQUIT)
-    while server_processes(started.pgdata):
-        time.sleep(0.1)
+    started.shut_down()
     # After a reboot the old postmaster's pid may belong to any program: pgserver would take
     # it for a running server and hand out a socket nobody listens on.
     stranger = started.popen("-c", "import time; time.sleep(600)")
@@ -121,12 +119,7 @@ def test_truncated_postmaster_pid_of_a_dead_server_is_removed(started: Embedded)
 
 def test_server_left_running_by_a_killed_process_is_reused(started: Embedded):
     postmaster = started.postmaster_pid()
-    process = started.popen("-c", CONNECT_AND_WAIT)
-    deadline = time.monotonic() + 60
-    while process.pid not in handle_pids(started) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    started.kill_group(process)
-    process.wait()
+    kill_once_registered(started)
 
     assert_connects(started)
 
@@ -178,20 +171,31 @@ def test_two_processes_starting_at_once_share_one_server(embedded: Embedded):
     assert len(postmasters) == 1
 
 
-def test_a_server_that_cannot_start_says_what_to_do_in_one_line(started: Embedded):
-    postmaster = started.postmaster_pid()
-    assert postmaster is not None
-    os.kill(postmaster, signal.SIGQUIT)
-    while server_processes(started.pgdata):
-        time.sleep(0.1)
-    (started.pgdata / "PG_VERSION").write_text("7\n")  # a data folder of another version
-
-    result = started.run("manage.py", "check")
-
+def assert_one_line_and_exit_status(result: subprocess.CompletedProcess) -> str:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("嵌入式数据库无法启动：")
     assert "Embedded PostgreSQL could not start:" in lines[0]
-    assert "DATABASE_URL" in lines[0]
+    return lines[0]
+
+
+def test_a_data_folder_that_cannot_be_made_says_so_in_one_line(embedded: Embedded):
+    blocker = embedded.root / "a-file"
+    blocker.write_text("")
+    embedded.env["COUNTY_MARKET_DATA_DIR"] = str(blocker / "data")
+
+    line = assert_one_line_and_exit_status(embedded.run("manage.py", "check"))
+
+    assert str(blocker) in line
+
+
+def test_a_server_that_cannot_start_says_what_to_do_in_one_line(started: Embedded):
+    started.shut_down()
+    (started.pgdata / "PG_VERSION").write_text("7\n")  # a data folder of another version
+
+    line = assert_one_line_and_exit_status(started.run("manage.py", "check"))
+
+    assert "DATABASE_URL" in line
+    assert (started.pgdata / "base").is_dir()  # the data is left alone
