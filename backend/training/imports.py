@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backend.account.phone import normalize_phone
+from backend.core import audit
 from backend.core.crypto import encrypt
 from backend.poverty.models import Household
 from backend.training.access import is_training_staff
@@ -159,7 +160,13 @@ def import_attendance(*, actor, session: TrainingSession, file) -> ImportResult:
             source=AttendanceSource.IMPORT,
             recorded_by=actor,
         )
-    result.already_present = len(attendees) - result.created
+        result.already_present = len(attendees) - result.created
+        audit.record(
+            actor=actor,
+            action="training.attendance.import",
+            instance=session,
+            after={"rows": result.rows, "created": result.created},
+        )
     return result
 
 

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
+from backend.core.models import AuditLogEntry
 from backend.training import attendance, imports
 from backend.training.models import Attendance, Attendee
 from tests.factories import UserFactory
@@ -45,6 +46,10 @@ def test_import_creates_attendance_and_links_households(course, household):
     assert people["陈一"].household_id == household.pk and people["陈一"].id_last4 == "123X"
     assert people["林二"].phone_masked == "139****2222"
     assert all(a.source == "import" for a in Attendance.objects.all())
+    assert AuditLogEntry.objects.get(action="training.attendance.import").after == {
+        "rows": 2,
+        "created": 2,
+    }
     # The same sheet again adds nobody.
     again = imports.import_attendance(
         actor=training_staff(), session=session, file=sheet([("陈一", "13900001111", "", "")])
