@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backend.brand.models import PublicBrand
+from backend.storefront.security import with_csp
 from backend.targets import chart, drilldown, exports, months, services
 from backend.targets.definitions import CODES, Status, plan
 from backend.targets.models import LeadingEnterprise
@@ -73,6 +74,7 @@ def _county() -> str:
     return brand.county_name if brand else ""
 
 
+@with_csp
 @require_GET
 @county_staff
 def summary(request):
@@ -109,6 +111,7 @@ def _designation_context(request, code: str) -> dict:
     }
 
 
+@with_csp
 @require_GET
 @county_staff
 def target_page(request, code: str):
@@ -147,6 +150,7 @@ def _target_page(request, code: str, *, errors: dict | None = None, status: int 
     )
 
 
+@with_csp
 @require_POST
 @county_staff
 def designation(request):
@@ -188,6 +192,7 @@ def _download(content: bytes, *, name: str, fmt: str) -> HttpResponse:
     return response
 
 
+@with_csp
 @require_GET
 @county_staff
 def target_export(request, code: str, fmt: str):
@@ -205,6 +210,7 @@ def target_export(request, code: str, fmt: str):
     return _download(content, name=f"target-{code}-{months.label(month)}", fmt=fmt)
 
 
+@with_csp
 @require_GET
 @county_staff
 def report_export(request, fmt: str):
@@ -219,6 +225,7 @@ def report_export(request, fmt: str):
     return _download(content, name=f"targets-monthly-{months.label(month)}", fmt=fmt)
 
 
+@with_csp
 @require_GET
 @county_staff
 def summary_pdf(request):
@@ -262,6 +269,7 @@ def public_figures() -> dict:
     return found
 
 
+@with_csp
 @require_GET
 def transparency(request):
     from backend.storefront.pages import page_links

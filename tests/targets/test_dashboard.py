@@ -172,7 +172,7 @@ def test_target_page_has_a_chart_against_the_target_and_a_paginated_table(client
     assert '<svg class="chart"' in page and 'class="target-line"' in page
     assert page.count("<rect ") >= 20  # 24 months of bars (months without data draw none)
     assert "同比增长(%)" in page
-    assert "@media print" in page
+    assert "targets/dashboard.css" in page  # readable on a phone, printable (@media print)
 
 
 @pytest.mark.django_db
@@ -402,3 +402,18 @@ def test_seed_gives_the_office_group_its_permissions_and_a_rerun_changes_nothing
     assert first.total("created") > 240
     again = seed_targets()
     assert again.total("created") == again.total("updated") == 0
+
+
+def test_the_dashboard_stylesheet_prints_without_the_controls():
+    from django.conf import settings
+
+    css = (settings.BASE_DIR / "storefront_theme/static/targets/dashboard.css").read_text()
+    assert "@media print" in css and "form.month" in css.split("@media print", 1)[1]
+
+
+@pytest.mark.django_db
+def test_staff_and_public_pages_carry_the_content_security_policy(client, demo):
+    client.force_login(county_staff())
+    for url in ("/county/targets/", "/county/targets/training/", "/transparency/"):
+        policy = client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
