@@ -163,14 +163,20 @@ def attendee_for_user(*, user, name: str = "") -> Attendee:
         raise _error("name", _("首次签到请填写姓名。"), Code.REQUIRED)
     if len(name) > 64:
         raise _error("name", _("姓名太长。"), Code.INVALID)
-    return Attendee.objects.create(
-        name=name,
-        name_masked=mask_name(name),
-        phone_encrypted=encrypt(user.phone or ""),
-        phone_masked=mask_phone(user.phone or ""),
-        phone_digest=digest,
-        user=user,
-    )
+    try:
+        with transaction.atomic():
+            return Attendee.objects.create(
+                name=name,
+                name_masked=mask_name(name),
+                phone_encrypted=encrypt(user.phone or ""),
+                phone_masked=mask_phone(user.phone or ""),
+                phone_digest=digest,
+                user=user,
+            )
+    except IntegrityError:
+        # The same person signing in to another session at the same moment created it first
+        # (the session lock serialises one session only).
+        return Attendee.objects.get(user=user)
 
 
 def attend_by_qr(*, token: str, user, name: str = "") -> tuple[Attendance, bool]:

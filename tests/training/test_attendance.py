@@ -156,3 +156,16 @@ def test_concurrent_sign_ins_never_exceed_capacity(course):
     )
     assert sorted(results) == ["SESSION_FULL", "SESSION_FULL", "ok", "ok"]
     assert Attendance.objects.filter(session=session).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_person_signing_in_to_two_sessions_at_once_is_one_attendee(course):
+    sessions = [open_session(course), open_session(course)]
+    user = shopper()
+    tokens = [attendance.session_token(session) for session in sessions]
+    results = run_in_parallel(
+        [lambda t=t: attendance.attend_by_qr(token=t, user=user)[1] for t in tokens]
+    )
+    assert results == [True, True]
+    assert Attendee.objects.filter(user=user).count() == 1
+    assert Attendance.objects.filter(attendee__user=user).count() == 2
