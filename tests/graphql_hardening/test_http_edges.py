@@ -62,6 +62,13 @@ def test_a_malformed_request_is_a_400_with_a_json_error(client, body):
     assert _codes(response)
 
 
+def test_a_body_over_the_upload_limit_is_a_400(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = _post(client, {"query": "{ __typename }", "variables": {"a": "x" * 20_000}})
+    assert response.status_code == 400
+    assert _codes(response) == ["INVALID"]
+
+
 def test_a_get_without_a_query_is_a_400(client):
     response = client.get("/graphql/", HTTP_ACCEPT="application/json")
     assert response.status_code == 400

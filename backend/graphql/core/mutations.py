@@ -94,15 +94,23 @@ class BaseMutation(graphene.Mutation):
             # Bad IDs and similar input errors found while decoding arguments.
             field = (error.extensions or {}).get("exception", {}).get("field")
             field = to_camel_case(field) if field else None
-            return cls(
-                **{
-                    cls._meta.error_type_field: [
-                        {"field": field, "message": error.message, "code": "GRAPHQL_ERROR"}
-                    ]
-                }
+            return cls.with_errors(
+                [{"field": field, "message": error.message, "code": "GRAPHQL_ERROR"}]
             )
         setattr(response, cls._meta.error_type_field, [])
         return response
+
+    @classmethod
+    def with_errors(cls, errors: list[dict]):
+        """The payload of a refused mutation: its errors, and the honest empty value of every
+        required list field (Saleor's `deliveries: [Delivery!]!` is `[]` then, not a null
+        that graphql would have to turn into a server error)."""
+        empty: dict[str, list] = {
+            name: []
+            for name, field in cls._meta.fields.items()
+            if name != cls._meta.error_type_field and _is_required_list(field)
+        }
+        return cls(**{**empty, cls._meta.error_type_field: errors})
 
     @classmethod
     def _refused_input(cls, field: str | None):
@@ -112,7 +120,7 @@ class BaseMutation(graphene.Mutation):
             "输入中有无法保存的内容（例如不可见的控制字符或超出范围的数字），请检查后重试。"
         )
         error = {"field": field, "message": message, "code": cls._meta.default_error_code}
-        return cls(**{cls._meta.error_type_field: [error]})
+        return cls.with_errors([error])
 
     @classmethod
     def handle_errors(cls, error: ValidationError):
@@ -121,11 +129,18 @@ class BaseMutation(graphene.Mutation):
         for item in items:
             if item["code"] not in known:
                 item["code"] = cls._meta.default_error_code
-        return cls(**{cls._meta.error_type_field: items})
+        return cls.with_errors(items)
 
     @classmethod
     def perform_mutation(cls, root, info, **data):
         raise NotImplementedError
+
+
+def _is_required_list(field) -> bool:
+    field_type = field.type  # graphene resolves lazily declared types here
+    return isinstance(field_type, graphene.NonNull) and isinstance(
+        field_type.of_type, graphene.List
+    )
 
 
 def _mutation_class(name, field_name, graphene_type, arguments, meta, perform_mutation):
