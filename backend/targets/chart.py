@@ -13,12 +13,12 @@ from backend.targets.selectors import Point
 
 # Label sizes suit a 375 px phone, where the 640-unit drawing shows at about half size.
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 84, 12, 20, 48
+LEFT, RIGHT, TOP, BOTTOM = 100, 12, 20, 48
 
 
 def _number(value: Decimal) -> str:
     if abs(value) >= 10000:
-        return f"{value / 10000:.1f}万"
+        return f"{value / 10000:.1f}".removesuffix(".0") + "万"
     if value == value.to_integral_value():
         return f"{value:.0f}"
     return f"{value:.1f}"
