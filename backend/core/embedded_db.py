@@ -76,7 +76,9 @@ def _start(data_dir: Path) -> str:
     # pgserver takes its own inter-process lock under XDG_RUNTIME_DIR when it is imported.
     os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime_dir))
     # pgserver logs a failed start with the whole server log; the one line below replaces it.
-    logging.getLogger("pgserver").addHandler(logging.NullHandler())
+    pgserver_logger = logging.getLogger("pgserver")
+    if not pgserver_logger.handlers:
+        pgserver_logger.addHandler(logging.NullHandler())
     import pgserver
     from pgserver.utils import DiskList
 

@@ -1,5 +1,5 @@
 """Issue #17: `make run`'s processes killed at random moments — during migrate, seed and
-serving, with SIGTERM and SIGKILL, runserver's reloader parent alone, two at once — and the
+serving, with SIGINT, SIGTERM and SIGKILL, runserver's reloader parent alone, two at once — and the
 next run still serves, with the data intact.
 
 The processes are the Makefile's own commands (`manage.py migrate --noinput`,
@@ -29,6 +29,8 @@ SEED = int(os.environ.get("KILL_LOOP_SEED", "20261207"))
 ROUNDS = int(os.environ.get("KILL_LOOP_ROUNDS", "5"))
 MIGRATE = ("manage.py", "migrate", "--noinput")
 SEED_CATALOG = ("manage.py", "seed_catalog")
+# Ctrl-C in the terminal (SIGINT to the whole group), `kill`, `kill -9`.
+SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
 # Every kind of interruption comes once; further rounds pick at random.
 KINDS = ["migrate", "seed", "serve", "serve-parent-only", "seed-while-serving"]
 
@@ -87,7 +89,7 @@ def test_killed_runs_leave_a_database_that_serves_with_its_data(embedded: Embedd
     print(f"\nkill loop: seed {SEED}, {ROUNDS} rounds")
 
     # A newcomer's very first `make run`, stopped during initdb or the first migrations.
-    delay, sig = rng.uniform(0.5, 10), rng.choice([signal.SIGTERM, signal.SIGKILL])
+    delay, sig = rng.uniform(0.5, 10), rng.choice(SIGNALS)
     print(f"first migrate: {signal.Signals(sig).name} after {delay:.1f} s")
     interrupt(embedded, embedded.popen(*MIGRATE, log="first.log"), delay, sig)
 
@@ -102,7 +104,7 @@ def test_killed_runs_leave_a_database_that_serves_with_its_data(embedded: Embedd
     kinds = KINDS + [rng.choice(KINDS) for _ in range(max(0, ROUNDS - len(KINDS)))]
     rng.shuffle(kinds)
     for number, kind in enumerate(kinds[:ROUNDS], start=1):
-        sig = rng.choice([signal.SIGTERM, signal.SIGKILL])
+        sig = rng.choice(SIGNALS)
         name = signal.Signals(sig).name
         port = free_port()
         serve = ("manage.py", "runserver", f"127.0.0.1:{port}", "--noreload")
