@@ -40,6 +40,8 @@ LOCK_WAIT_SECONDS = 120.0
 # A postmaster found starting (its pg_ctl killed with the process that ran it) gets this long
 # to report "ready"; backends left by a killed postmaster get as long to notice and exit.
 SETTLE_SECONDS = 30.0
+# A new data folder takes about 40 MB, a write-ahead log segment 16 MB.
+MIN_FREE_BYTES = 64 * 1024 * 1024
 
 logger = logging.getLogger(__name__)
 
@@ -351,7 +353,7 @@ def settle_postmaster(data_dir: Path) -> None:
 def _explain(error: Exception, data_dir: Path, *, log_from: int | None) -> EmbeddedDatabaseError:
     """One line for a failure to start: disk full, permissions, or a server that would not
     start (the last FATAL line its log got since `log_from` says why)."""
-    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+    if (isinstance(error, OSError) and error.errno == errno.ENOSPC) or _disk_nearly_full(data_dir):
         return EmbeddedDatabaseError(
             reason_zh=f"{data_dir} 所在磁盘已满",
             reason_en=f"the disk holding {data_dir} is full",
@@ -385,6 +387,16 @@ def _explain(error: Exception, data_dir: Path, *, log_from: int | None) -> Embed
             f"move away {data_dir}, or set DATABASE_URL to use another PostgreSQL"
         ),
     )
+
+
+def _disk_nearly_full(data_dir: Path) -> bool:
+    """initdb and the server's write-ahead log fail on a disk with less than this free, and
+    report it only inside their own output."""
+    folder = data_dir if data_dir.exists() else data_dir.parent
+    try:
+        return shutil.disk_usage(folder).free < MIN_FREE_BYTES
+    except OSError:
+        return False
 
 
 def _last_fatal_line(log: Path, log_from: int) -> str | None:

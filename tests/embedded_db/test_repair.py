@@ -12,10 +12,11 @@ import threading
 import time
 
 import psutil
+import pytest
 
 from backend.core.embedded_db import HANDLE_FILE, server_processes
 
-from .conftest import CONNECT, Embedded
+from .conftest import CONNECT, Embedded, stop_servers
 
 
 def dead_pids(count: int) -> list[int]:
@@ -199,3 +200,21 @@ def test_a_server_that_cannot_start_says_what_to_do_in_one_line(started: Embedde
 
     assert "DATABASE_URL" in line
     assert (started.pgdata / "base").is_dir()  # the data is left alone
+
+
+def test_a_full_disk_says_so_in_one_line(embedded: Embedded):
+    tiny = embedded.root / "tiny"
+    tiny.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(tiny)])
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        embedded.env["COUNTY_MARKET_DATA_DIR"] = str(tiny)
+
+        line = assert_one_line_and_exit_status(embedded.run("manage.py", "check"))
+
+        assert "所在磁盘已满" in line
+        assert "free disk space and retry" in line
+    finally:
+        stop_servers(tiny / "pg")
+        subprocess.run(["umount", str(tiny)], check=True)
