@@ -214,7 +214,9 @@ def _attendees_for(planned: dict[str, dict[str, Any]]) -> list[Attendee]:
         for digest, data in planned.items()
         if digest not in existing
     ]
-    Attendee.objects.bulk_create(new)
+    # A person signing in by QR during the import may have been created meanwhile: skipped
+    # here (ignore_conflicts on the unique phone digest) and read back below.
+    Attendee.objects.bulk_create(new, ignore_conflicts=True)
     linked = []
     for digest, data in planned.items():
         attendee = existing.get(digest)
@@ -223,4 +225,4 @@ def _attendees_for(planned: dict[str, dict[str, Any]]) -> list[Attendee]:
             linked.append(attendee)
     if linked:
         Attendee.objects.bulk_update(linked, ["household_id"])
-    return list(existing.values()) + new
+    return list(Attendee.objects.filter(phone_digest__in=list(planned)))
