@@ -22,7 +22,7 @@ from django.urls import path
 from django.utils.dateparse import parse_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from backend.brand.models import PublicBrand
 from backend.storefront.security import with_csp
@@ -41,23 +41,27 @@ CONTENT_TYPES = {
 }
 
 
-def county_staff(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url="/dashboard/login/")
-        if not can_view_dashboard(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def county_page(method: str = "GET"):
+    """A county office page: the storefront's CSP, one HTTP method, is_staff with
+    targets.view_dashboard (anonymous visitors go to sign in, anyone else gets 403) and the
+    month of ?month=YYYY-MM (default this month) passed as `month`; a bad month is a 400 page."""
 
-    return wrapped
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), login_url="/dashboard/login/")
+            if not can_view_dashboard(request.user):
+                raise PermissionDenied
+            try:
+                month = months.parse_month(request.GET.get("month"))
+            except months.BadMonth:
+                return _bad_month(request, _("月份格式应为 YYYY-MM，且不能晚于本月。"))
+            return view(request, *args, month=month, **kwargs)
 
+        return with_csp(require_http_methods([method])(wrapped))
 
-def _month(request) -> tuple[dt.date | None, str]:
-    try:
-        return months.parse_month(request.GET.get("month")), ""
-    except months.BadMonth:
-        return None, _("月份格式应为 YYYY-MM，且不能晚于本月。")
+    return decorator
 
 
 def _bad_month(request, error: str) -> HttpResponse:
@@ -74,13 +78,8 @@ def _county() -> str:
     return brand.county_name if brand else ""
 
 
-@with_csp
-@require_GET
-@county_staff
-def summary(request):
-    month, error = _month(request)
-    if month is None:
-        return _bad_month(request, error)
+@county_page()
+def summary(request, month: dt.date):
     shown = figures(month)
     rows = [(f, chart.sparkline(f.series, f.target.target)) for f in shown]
     return render(
@@ -111,19 +110,16 @@ def _designation_context(request, code: str) -> dict:
     }
 
 
-@with_csp
-@require_GET
-@county_staff
-def target_page(request, code: str):
-    return _target_page(request, code)
+@county_page()
+def target_page(request, code: str, month: dt.date):
+    return _target_page(request, code, month)
 
 
-def _target_page(request, code: str, *, errors: dict | None = None, status: int = 200):
+def _target_page(
+    request, code: str, month: dt.date, *, errors: dict | None = None, status: int = 200
+):
     if code not in CODES:
         raise Http404
-    month, error = _month(request)
-    if month is None:
-        return _bad_month(request, error)
     shown = figure(code, month)
     if shown is None:
         raise Http404
@@ -150,10 +146,8 @@ def _target_page(request, code: str, *, errors: dict | None = None, status: int 
     )
 
 
-@with_csp
-@require_POST
-@county_staff
-def designation(request):
+@county_page(method="POST")
+def designation(request, month: dt.date):
     """Designate a leading enterprise or revoke a designation (targets.designate_enterprises);
     a refused change shows the page again with the field's message and a 400."""
     try:
@@ -169,7 +163,9 @@ def designation(request):
                 note=request.POST.get("note", ""),
             )
     except ValidationError as problem:
-        return _target_page(request, "leading_enterprises", errors=problem.message_dict, status=400)
+        return _target_page(
+            request, "leading_enterprises", month, errors=problem.message_dict, status=400
+        )
     return redirect("targets-target", code="leading_enterprises")
 
 
@@ -192,15 +188,10 @@ def _download(content: bytes, *, name: str, fmt: str) -> HttpResponse:
     return response
 
 
-@with_csp
-@require_GET
-@county_staff
-def target_export(request, code: str, fmt: str):
+@county_page()
+def target_export(request, code: str, fmt: str, month: dt.date):
     if code not in CODES or fmt not in CONTENT_TYPES:
         raise Http404
-    month, error = _month(request)
-    if month is None:
-        return _bad_month(request, error)
     table = drilldown.table(code, month)
     content = (
         exports.table_csv(table)
@@ -210,28 +201,18 @@ def target_export(request, code: str, fmt: str):
     return _download(content, name=f"target-{code}-{months.label(month)}", fmt=fmt)
 
 
-@with_csp
-@require_GET
-@county_staff
-def report_export(request, fmt: str):
+@county_page()
+def report_export(request, fmt: str, month: dt.date):
     if fmt not in CONTENT_TYPES:
         raise Http404
-    month, error = _month(request)
-    if month is None:
-        return _bad_month(request, error)
     content = (
         exports.monthly_report_csv(month) if fmt == "csv" else exports.monthly_report_xlsx(month)
     )
     return _download(content, name=f"targets-monthly-{months.label(month)}", fmt=fmt)
 
 
-@with_csp
-@require_GET
-@county_staff
-def summary_pdf(request):
-    month, error = _month(request)
-    if month is None:
-        return _bad_month(request, error)
+@county_page()
+def summary_pdf(request, month: dt.date):
     content = exports.summary_pdf(figures(month), county=_county(), month=month)
     return _download(content, name=f"targets-summary-{months.label(month)}", fmt="pdf")
 
