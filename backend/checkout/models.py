@@ -43,6 +43,9 @@ class Checkout(models.Model):
     # at completion under a row lock (backend.discount.vouchers).
     voucher_code = models.CharField(_("优惠券码"), max_length=32, blank=True)
     language_code = models.CharField(max_length=10, default="zh-hans")
+    # Saleor's public metadata (updateMetadata): string keys and values a storefront keeps
+    # with the cart, e.g. its own analytics ids; never read by the checkout itself.
+    metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("购物车")

@@ -14,6 +14,7 @@ from backend.graphql.channel.mutations import ChannelMutations
 from backend.graphql.channel.schema import ChannelQueries
 from backend.graphql.checkout.mutations import CheckoutMutations
 from backend.graphql.checkout.schema import CheckoutQueries
+from backend.graphql.content.schema import ContentQueries
 from backend.graphql.core.ids import NodeField
 from backend.graphql.discount.mutations import DiscountMutations
 from backend.graphql.discount.schema import DiscountQueries
@@ -28,6 +29,7 @@ from backend.graphql.listings.mutations import ListingMutations
 from backend.graphql.listings.schema import ListingQueries
 from backend.graphql.merchandising.mutations import MerchandisingMutations
 from backend.graphql.merchandising.schema import MerchandisingQueries
+from backend.graphql.metadata.mutations import MetadataMutations
 from backend.graphql.order.mutations import OrderMutations
 from backend.graphql.order.schema import OrderQueries
 from backend.graphql.payment.mutations import PaymentMutations
@@ -59,6 +61,7 @@ class Query(
     CatalogQueries,
     ChannelQueries,
     CheckoutQueries,
+    ContentQueries,
     DiscountQueries,
     DivisionQueries,
     InventoryQueries,
@@ -95,6 +98,7 @@ class Mutation(
     ListingImportMutations,
     ListingMutations,
     MerchandisingMutations,
+    MetadataMutations,
     OrderMutations,
     PaymentMutations,
     PovertyMutations,

@@ -10,47 +10,7 @@ from backend.graphql.api import schema
 from tests.saleor_compat.operations import OPERATIONS
 
 # Operations that do not validate yet; docs/saleor-compatibility.md says what they lack.
-PENDING: set[str] = {
-    "PageGetBySlug",
-    "StorefrontContentPages",
-    "MenuGetBySlug",
-    "CheckoutCreate",
-    "checkout",
-    "channel",
-    "checkoutLinesUpdate",
-    "checkoutLineDelete",
-    "checkoutEmailUpdate",
-    "checkoutMetadataUpdate",
-    "checkoutCustomerAttach",
-    "checkoutCustomerDetach",
-    "checkoutCreate",
-    "checkoutLinesAdd",
-    "checkoutShippingAddressUpdate",
-    "checkoutBillingAddressUpdate",
-    "checkoutDeliveryMethodUpdate",
-    "addressValidationRules",
-    "checkoutAddPromoCode",
-    "checkoutRemovePromoCode",
-    "deliveryOptionsCalculate",
-    "transactionInitialize",
-    "transactionProcess",
-    "order",
-    "OrderByNumber",
-    "CurrentUser",
-    "CurrentUserProfile",
-    "CurrentUserOrderList",
-    "CurrentUserOrdersPaginated",
-    "user",
-    "requestPasswordReset",
-    "AccountUpdate",
-    "AccountRequestDeletion",
-    "AccountAddressCreate",
-    "AccountAddressUpdate",
-    "userAddressCreate",
-    "userAddressUpdate",
-    "userAddressDelete",
-    "userSetDefaultAddress",
-}
+PENDING: set[str] = set()
 
 
 @pytest.mark.parametrize(

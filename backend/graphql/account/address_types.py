@@ -40,6 +40,9 @@ class Address(DjangoObjectType):
     village_name = graphene.String(required=True, description="Village (村/社区) as text.")
     street_address_1 = graphene.String(required=True, description="Street and number (详细地址).")
     street_address_2 = graphene.String(required=True, description="Always empty.")
+    company_name = graphene.String(
+        required=True, description="Always empty: addresses here have no company line."
+    )
     postal_code = graphene.String(required=True)
     is_default_shipping_address = graphene.Boolean(
         description="Whether this is the signed-in user's default shipping address."
@@ -77,6 +80,10 @@ class Address(DjangoObjectType):
 
     @staticmethod
     def resolve_street_address_2(root: AddressModel, info):
+        return ""
+
+    @staticmethod
+    def resolve_company_name(root: AddressModel, info):
         return ""
 
     @staticmethod
@@ -120,6 +127,10 @@ class AddressInput(graphene.InputObjectType):
     street_address_1 = graphene.String(description="Street and number (详细地址).")
     street_address_2 = graphene.String(description="Appended to streetAddress1.")
     postal_code = graphene.String(description="6 digits.")
+    company_name = graphene.String(
+        description="Accepted from Saleor clients and not kept: addresses here have no "
+        "company line (write it in streetAddress1)."
+    )
 
 
 _PLAIN_FIELDS = (

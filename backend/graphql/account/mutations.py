@@ -224,17 +224,40 @@ class RequestPasswordReset(BaseMutation):
     ok = graphene.Boolean(required=True)
 
     class Arguments:
-        phone = graphene.String(required=True, description="Mainland mobile number.")
+        phone = graphene.String(description="Mainland mobile number.")
+        email = graphene.String(
+            description="Saleor's form: the code goes by SMS to the number of the account "
+            "with this e-mail address (accounts here are reached by phone)."
+        )
+        channel = graphene.String(description="Accepted; there is one channel.")
+        redirect_url = graphene.String(
+            description="Accepted and not used: the reset is an SMS code, not a link."
+        )
 
     class Meta:
         description = (
-            "Sends a password-reset code by SMS (same answer whether or not the number has an "
-            "account)."
+            "Sends a password-reset code by SMS (same answer whether or not the number or "
+            "e-mail address has an account). Give `phone` or `email`."
         )
         error_type_class = AccountError
 
     @classmethod
-    def perform_mutation(cls, root, info, phone):
+    def perform_mutation(cls, root, info, phone=None, email=None, channel=None, redirect_url=None):
+        if not phone and not email:
+            message = _("请填写手机号或邮箱。")
+            raise ValidationError(
+                {"phone": ValidationError(message, code=AccountErrorCode.REQUIRED)}
+            )
+        if not phone:
+            account = (
+                UserModel.objects.filter(email__iexact=(email or "").strip(), is_active=True)
+                .exclude(phone__isnull=True)
+                .exclude(phone="")
+                .first()
+            )
+            if account is None:
+                return cls(ok=True)
+            phone = account.phone
         services.request_phone_code(
             phone=phone, purpose=CodePurpose.PASSWORD_RESET, ip=_client_ip(info)
         )
@@ -324,6 +347,12 @@ class AccountUpdate(SignedInMutation):
 class AccountRequestDeletion(SignedInMutation):
     ok = graphene.Boolean(required=True)
 
+    class Arguments:
+        redirect_url = graphene.String(
+            description="Accepted and not used: the confirmation is an SMS code, not a link."
+        )
+        channel = graphene.String(description="Accepted; there is one channel.")
+
     class Meta:
         description = (
             "Sends the signed-in user a code by SMS that confirms closing the account "
@@ -332,7 +361,7 @@ class AccountRequestDeletion(SignedInMutation):
         error_type_class = AccountError
 
     @classmethod
-    def perform_mutation(cls, root, info):
+    def perform_mutation(cls, root, info, redirect_url=None, channel=None):
         services.request_account_deletion(user=info.context.user, ip=_client_ip(info))
         return cls(ok=True)
 

@@ -1,9 +1,10 @@
 import graphene
 
+from backend.graphql.account.address_rules import AddressRulesQueries
 from backend.graphql.account.types import User
 
 
-class AccountQueries(graphene.ObjectType):
+class AccountQueries(AddressRulesQueries, graphene.ObjectType):
     me = graphene.Field(User, description="The signed-in user, or null.")
 
     @staticmethod

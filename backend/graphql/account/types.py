@@ -24,6 +24,12 @@ class User(DjangoObjectType):
     )
     default_shipping_address = graphene.Field(Address)
     default_billing_address = graphene.Field(Address)
+    avatar = graphene.Field(
+        "backend.graphql.catalog.types.Image",
+        size=graphene.Int(),
+        format=graphene.Argument("backend.graphql.catalog.enums.ThumbnailFormatEnum"),
+        description="Always null: accounts here have no profile photo.",
+    )
     orders = graphene.ConnectionField(
         lambda: _order_connection(),
         description="The user's orders, newest first; seen by the user and order managers.",
@@ -74,6 +80,10 @@ class User(DjangoObjectType):
             for permission in Permission
             if root.is_active and root.has_perm(permission.value)
         ]
+
+    @staticmethod
+    def resolve_avatar(root: UserModel, info, **kwargs):
+        return None
 
     @staticmethod
     def resolve_addresses(root: UserModel, info):

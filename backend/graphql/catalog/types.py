@@ -27,6 +27,7 @@ from backend.graphql.core.connection import CountableConnection
 from backend.graphql.core.dataloaders import load
 from backend.graphql.core.money import Money, TaxedMoney, TaxedMoneyRange, Weight
 from backend.graphql.core.permissions import require_permissions
+from backend.graphql.metadata.types import ObjectWithMetadataFields
 from backend.graphql.vendors.types import Vendor
 
 
@@ -63,7 +64,7 @@ def _require_manage_products(info) -> None:
     require_permissions(info, [Permission.MANAGE_PRODUCTS])
 
 
-class _LoadedList(list):
+class LoadedList(list):
     """A list already loaded by a data loader, paginated like a queryset."""
 
     def count(self, *args) -> int:  # type: ignore[override]
@@ -315,7 +316,7 @@ class ProductVariantChannelListing(DjangoObjectType):
         return cls._money(root, root.prior_price_amount)
 
 
-class ProductVariant(DjangoObjectType):
+class ProductVariant(ObjectWithMetadataFields, DjangoObjectType):
     product = graphene.Field(lambda: Product, required=True)
     weight = graphene.Field(Weight)
     attributes = graphene.List(
@@ -437,7 +438,7 @@ class ProductVariantCountableConnection(CountableConnection):
         node = ProductVariant
 
 
-class Product(DjangoObjectType):
+class Product(ObjectWithMetadataFields, DjangoObjectType):
     description = GenericScalar(description="Rich description as EditorJS-style JSON.")
     product_type = graphene.Field(ProductType, required=True)
     category = graphene.Field(lambda: Category)
@@ -621,7 +622,7 @@ class Product(DjangoObjectType):
     def resolve_product_variants(cls, root, info, **kwargs):
         from backend.graphql.core.connection import resolve_connection
 
-        variants = _LoadedList(cls.resolve_variants(root, info))
+        variants = LoadedList(cls.resolve_variants(root, info))
         connection = resolve_connection(variants, ProductVariantCountableConnection, info, **kwargs)
         return _bind_channel(connection, getattr(root, "_channel", None))
 

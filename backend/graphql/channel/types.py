@@ -15,6 +15,11 @@ COUNTRY_NAMES = {"CN": "中国"}
 class Channel(DjangoObjectType):
     currency_code = graphene.String(required=True)
     default_country = graphene.Field(CountryDisplay, required=True)
+    countries = graphene.List(
+        graphene.NonNull(CountryDisplay),
+        required=True,
+        description="Countries the channel ships to: its default country (mainland China).",
+    )
 
     class Meta:
         model = ChannelModel
@@ -26,6 +31,10 @@ class Channel(DjangoObjectType):
     def resolve_default_country(root: ChannelModel, info):
         code = root.default_country
         return CountryDisplay(code=code, country=COUNTRY_NAMES.get(code, code))
+
+    @classmethod
+    def resolve_countries(cls, root: ChannelModel, info):
+        return [cls.resolve_default_country(root, info)]
 
     @classmethod
     def get_queryset(cls, queryset, info):

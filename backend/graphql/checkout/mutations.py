@@ -14,7 +14,7 @@ from backend.checkout.complete import complete_checkout
 from backend.checkout.error_codes import CheckoutErrorCode
 from backend.checkout.models import Checkout as CheckoutModel
 from backend.graphql.catalog.enums import enum_from_choices
-from backend.graphql.checkout.types import Checkout
+from backend.graphql.checkout.types import Checkout, Delivery, checkout_info
 from backend.graphql.core.errors import error_type
 from backend.graphql.core.ids import decode_id, decode_uuid
 from backend.graphql.core.mutations import BaseMutation
@@ -114,6 +114,17 @@ class CheckoutCreateInput(graphene.InputObjectType):
     phone = graphene.String()
     shipping_address = graphene.Field(ADDRESS_INPUT)
     billing_address = graphene.Field(ADDRESS_INPUT)
+    language_code = graphene.Argument(
+        "backend.graphql.catalog.translations.LanguageCodeEnum",
+        description="Language of the order's notifications: English for EN*, else Chinese.",
+    )
+
+
+def _notification_language(language_code) -> str | None:
+    if language_code is None:
+        return None
+    code = getattr(language_code, "value", language_code)
+    return "en" if str(code).startswith("EN") else "zh-hans"
 
 
 class CheckoutMutation(BaseMutation):
@@ -151,6 +162,10 @@ class CheckoutCreate(CheckoutMutation):
             email=input.email or "",
             lines=_changes(input.lines, replace=False),
         )
+        language = _notification_language(input.get("language_code"))
+        if language is not None and language != checkout.language_code:
+            checkout.language_code = language
+            checkout.save(update_fields=["language_code"])
         if input.phone:
             services.update_phone(checkout, input.phone)
         if input.shipping_address:
@@ -225,6 +240,30 @@ class CheckoutLinesUpdate(CheckoutMutation):
         return cls.result(checkout)
 
 
+class CheckoutLineDelete(CheckoutMutation):
+    class Arguments:
+        id = graphene.ID(required=True)
+        line_id = graphene.ID(description="The line to remove.")
+
+    class Meta:
+        description = "Removes one line from a checkout (Saleor's older single-line form)."
+        error_type_class = CheckoutError
+
+    @classmethod
+    def perform_mutation(cls, root, info, id, line_id=None):
+        checkout = get_checkout(info, id, lock=True)
+        if not line_id:
+            raise ValidationError(
+                {
+                    "line_id": ValidationError(
+                        _("请指定要删除的购物车行。"), code=CheckoutErrorCode.REQUIRED
+                    )
+                }
+            )
+        services.delete_lines(checkout, [decode_uuid(line_id, "CheckoutLine", field="line_id")])
+        return cls.result(checkout)
+
+
 class CheckoutLinesDelete(CheckoutMutation):
     class Arguments:
         id = graphene.ID(required=True)
@@ -242,16 +281,21 @@ class CheckoutLinesDelete(CheckoutMutation):
         return cls.result(checkout)
 
 
-def _setter(name: str, argument: str, graphene_argument, change, description: str):
+def _setter(name: str, argument: str, graphene_argument, change, description: str, extra=None):
     """A `checkout<Something>Update(id, <argument>)` mutation: lock the cart, hand the value to
-    the checkout service `change(checkout, value)`, return the cart as it is afterwards."""
+    the checkout service `change(checkout, value, **extra arguments)`, return the cart as it is
+    afterwards."""
 
     def perform_mutation(cls, root, info, id, **data):
         checkout = get_checkout(info, id, lock=True)
-        change(checkout, data[argument])
+        value = data.pop(argument)
+        if data:
+            change(checkout, value, info=info, **data)
+        else:
+            change(checkout, value)
         return cls.result(checkout)
 
-    arguments = {"id": graphene.ID(required=True), argument: graphene_argument}
+    arguments = {"id": graphene.ID(required=True), argument: graphene_argument, **(extra or {})}
     meta = {"description": description, "error_type_class": CheckoutError}
     return type(
         name,
@@ -278,19 +322,56 @@ CheckoutPhoneUpdate = _setter(
     services.update_phone,
     "Sets the mobile number the order's notifications go to.",
 )
+
+
+class CheckoutAddressValidationRules(graphene.InputObjectType):
+    """Saleor's switches for address validation. Accepted for compatibility; addresses here
+    are always checked in full (a county address must name its town and village)."""
+
+    check_required_fields = graphene.Boolean()
+    check_fields_format = graphene.Boolean()
+    enable_fields_normalization = graphene.Boolean()
+
+
+def _address_arguments() -> dict:
+    return {
+        "save_address": graphene.Boolean(
+            description="Also add the address to the signed-in shopper's address book."
+        ),
+        "validation_rules": CheckoutAddressValidationRules(
+            description="Accepted; addresses are always validated in full here."
+        ),
+    }
+
+
+def _set_address(update):
+    def change(checkout, value, info=None, save_address=None, validation_rules=None):
+        data = _address_data(value)
+        update(checkout, data)
+        user = info.context.user if info is not None else None
+        if save_address and user is not None and user.is_authenticated:
+            from backend.account.addresses import create_address
+
+            create_address(user=user, data=data)
+
+    return change
+
+
 CheckoutShippingAddressUpdate = _setter(
     "CheckoutShippingAddressUpdate",
     "shipping_address",
     graphene.Argument(ADDRESS_INPUT, required=True),
-    lambda checkout, value: services.update_shipping_address(checkout, _address_data(value)),
+    _set_address(services.update_shipping_address),
     "Sets the delivery address; in the county it names a town and village.",
+    extra=_address_arguments(),
 )
 CheckoutBillingAddressUpdate = _setter(
     "CheckoutBillingAddressUpdate",
     "billing_address",
     graphene.Argument(ADDRESS_INPUT, required=True),
-    lambda checkout, value: services.update_billing_address(checkout, _address_data(value)),
+    _set_address(services.update_billing_address),
     "Sets the billing address.",
+    extra=_address_arguments(),
 )
 
 
@@ -387,11 +468,31 @@ class CheckoutComplete(BaseMutation):
         return cls(order=order, confirmation_needed=False)
 
 
+class DeliveryOptionsCalculate(BaseMutation):
+    deliveries = graphene.List(graphene.NonNull(Delivery), required=True)
+
+    class Arguments:
+        id = graphene.ID(required=True, description="The checkout's ID.")
+
+    class Meta:
+        description = (
+            "The delivery methods offered for the checkout as it is now (its address and "
+            "lines). Options are computed at each read, so this changes nothing."
+        )
+        error_type_class = CheckoutError
+
+    @classmethod
+    def perform_mutation(cls, root, info, id):
+        checkout = get_checkout(info, id)
+        return cls(deliveries=checkout_info(checkout).delivery_methods())
+
+
 class CheckoutMutations(graphene.ObjectType):
     checkout_create = CheckoutCreate.Field()
     checkout_lines_add = CheckoutLinesAdd.Field()
     checkout_lines_update = CheckoutLinesUpdate.Field()
     checkout_lines_delete = CheckoutLinesDelete.Field()
+    checkout_line_delete = CheckoutLineDelete.Field()
     checkout_email_update = CheckoutEmailUpdate.Field()
     checkout_phone_update = CheckoutPhoneUpdate.Field()
     checkout_shipping_address_update = CheckoutShippingAddressUpdate.Field()
@@ -400,3 +501,4 @@ class CheckoutMutations(graphene.ObjectType):
     checkout_customer_attach = CheckoutCustomerAttach.Field()
     checkout_customer_detach = CheckoutCustomerDetach.Field()
     checkout_complete = CheckoutComplete.Field()
+    delivery_options_calculate = DeliveryOptionsCalculate.Field()

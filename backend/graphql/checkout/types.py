@@ -14,6 +14,7 @@ from backend.checkout.models import Checkout as CheckoutModel
 from backend.graphql.catalog.types import ProductVariant, _with_channel
 from backend.graphql.channel.types import Channel
 from backend.graphql.core.money import Money, TaxedMoney, Weight
+from backend.graphql.metadata.types import ObjectWithMetadataFields
 
 
 def checkout_info(checkout: CheckoutModel) -> CheckoutInfo:
@@ -146,18 +147,58 @@ class CheckoutLineProblemVariantNotAvailable(graphene.ObjectType):
         return root.line._line_info
 
 
+class Delivery(graphene.ObjectType):
+    """One delivery method offered for the checkout (Saleor: Delivery); its id is the one
+    `checkoutDeliveryMethodUpdate(deliveryMethodId:)` takes."""
+
+    id = graphene.ID(required=True)
+    shipping_method = graphene.Field(ShippingMethod)
+
+    @staticmethod
+    def resolve_id(root: DeliveryMethod, info):
+        return root.id
+
+    @staticmethod
+    def resolve_shipping_method(root: DeliveryMethod, info):
+        return root
+
+
+class CheckoutProblemDeliveryMethodInvalid(graphene.ObjectType):
+    """The chosen delivery method is no longer offered (the address or the lines changed)."""
+
+    delivery = graphene.Field(Delivery, description="Always null: the method is gone.")
+
+    @staticmethod
+    def resolve_delivery(root, info):
+        return None
+
+
+class CheckoutProblemDeliveryMethodStale(graphene.ObjectType):
+    """Saleor: the delivery options need recalculating. Never reported here: the options are
+    computed at each read, so they are never stale."""
+
+    delivery = graphene.Field(Delivery)
+
+
 class CheckoutProblem(graphene.Union):
     class Meta:
-        types = (CheckoutLineProblemInsufficientStock, CheckoutLineProblemVariantNotAvailable)
+        types = (
+            CheckoutLineProblemInsufficientStock,
+            CheckoutLineProblemVariantNotAvailable,
+            CheckoutProblemDeliveryMethodInvalid,
+            CheckoutProblemDeliveryMethodStale,
+        )
 
     @classmethod
     def resolve_type(cls, instance, info):
+        if instance.kind == "delivery_method_invalid":
+            return CheckoutProblemDeliveryMethodInvalid
         if instance.kind == "insufficient_stock":
             return CheckoutLineProblemInsufficientStock
         return CheckoutLineProblemVariantNotAvailable
 
 
-class Checkout(graphene.ObjectType):
+class Checkout(ObjectWithMetadataFields, graphene.ObjectType):
     id = graphene.ID(required=True)
     token = graphene.UUID(required=True)
     created = graphene.DateTime(required=True)
@@ -214,6 +255,23 @@ class Checkout(graphene.ObjectType):
     )
     transactions = graphene.List(graphene.NonNull("backend.graphql.payment.types.TransactionItem"))
     problems = graphene.List(graphene.NonNull(CheckoutProblem))
+    delivery = graphene.Field(Delivery, description="The chosen delivery method, if offered.")
+    gift_cards = graphene.List(
+        graphene.NonNull("backend.graphql.discount.gift_cards.GiftCard"),
+        required=True,
+        description="Always empty: the marketplace sells no gift cards (promo codes are "
+        "vouchers, see `voucherCode`).",
+    )
+    charge_status = graphene.Field(
+        "backend.graphql.payment.statuses.CheckoutChargeStatusEnum",
+        required=True,
+        description="How much of the total the checkout's transactions have charged.",
+    )
+    authorize_status = graphene.Field(
+        "backend.graphql.payment.statuses.CheckoutAuthorizeStatusEnum",
+        required=True,
+        description="How much of the total is authorized or charged.",
+    )
 
     @staticmethod
     def resolve_id(root: CheckoutModel, info):
@@ -319,4 +377,33 @@ class Checkout(graphene.ObjectType):
 
     @staticmethod
     def resolve_problems(root: CheckoutModel, info):
-        return checkout_problems(checkout_info(root))
+        info_ = checkout_info(root)
+        problems: list = list(checkout_problems(info_))
+        chosen = root.delivery_method_id and info_.is_shipping_required
+        if chosen and info_.delivery_method() is None:
+            problems.append(_DeliveryProblem())
+        return problems
+
+    @staticmethod
+    def resolve_delivery(root: CheckoutModel, info):
+        return checkout_info(root).delivery_method()
+
+    @staticmethod
+    def resolve_gift_cards(root: CheckoutModel, info):
+        return []
+
+    @staticmethod
+    def resolve_charge_status(root: CheckoutModel, info):
+        from backend.graphql.payment.statuses import checkout_statuses
+
+        return checkout_statuses(root, checkout_info(root).total().gross.amount)[0]
+
+    @staticmethod
+    def resolve_authorize_status(root: CheckoutModel, info):
+        from backend.graphql.payment.statuses import checkout_statuses
+
+        return checkout_statuses(root, checkout_info(root).total().gross.amount)[1]
+
+
+class _DeliveryProblem:
+    kind = "delivery_method_invalid"

@@ -60,14 +60,24 @@ class CheckoutRemovePromoCode(CheckoutMutation):
         id = graphene.ID(description="The checkout's ID.")
         checkout_id = graphene.ID(deprecation_reason="Use `id`.")
         promo_code = graphene.String(description="The code to remove; the entered one if omitted.")
+        promo_code_id = graphene.ID(
+            description="Saleor: a gift card's ID. There are no gift cards here, so any ID is "
+            "answered NOT_FOUND."
+        )
 
     class Meta:
         description = "Removes the voucher code from the checkout."
         error_type_class = CheckoutError
 
     @classmethod
-    def perform_mutation(cls, root, info, id=None, checkout_id=None, promo_code=None):
+    def perform_mutation(
+        cls, root, info, id=None, checkout_id=None, promo_code=None, promo_code_id=None
+    ):
         checkout = get_checkout(info, _checkout_id(id, checkout_id), lock=True)
+        if promo_code_id is not None:
+            raise ValidationError(
+                {"promo_code_id": ValidationError(_("没有这张礼品卡。"), code="NOT_FOUND")}
+            )
         if promo_code is not None and normalize_code(promo_code) != checkout.voucher_code:
             raise ValidationError(
                 {"promo_code": ValidationError(_("购物车没有使用这个优惠券码。"), code="NOT_FOUND")}

@@ -354,8 +354,43 @@ class OrderGrantedRefund(DjangoObjectType):
         return models.OrderGrantedRefund.objects.filter(pk=id).first()
 
 
+class PaymentChargeStatusEnum(graphene.Enum):
+    NOT_CHARGED = "NOT_CHARGED"
+    PARTIALLY_CHARGED = "PARTIALLY_CHARGED"
+    FULLY_CHARGED = "FULLY_CHARGED"
+    PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
+    FULLY_REFUNDED = "FULLY_REFUNDED"
+
+
+class OrderVoucher(graphene.ObjectType):
+    """The promo code an order used (the voucher's settings are for discount managers)."""
+
+    code = graphene.String(required=True)
+
+
 class Order(DjangoObjectType):
     number = graphene.String(required=True)
+    status_display = graphene.String(
+        required=True, description="The status in the request's language."
+    )
+    payment_status = graphene.Field(
+        PaymentChargeStatusEnum, required=True, description="Saleor's payment summary."
+    )
+    authorize_status = graphene.Field(
+        "backend.graphql.payment.statuses.OrderAuthorizeStatusEnum",
+        required=True,
+        description="FULL when authorized plus charged covers the total (payments here are "
+        "charged at once).",
+    )
+    total_captured = graphene.Field(
+        Money, required=True, description="Saleor's name for `totalCharged`."
+    )
+    delivery_method = graphene.Field(
+        "backend.graphql.checkout.types.ShippingMethod",
+        description="The delivery method chosen, as it was when the order was placed (name and "
+        "price); null for orders without delivery.",
+    )
+    voucher = graphene.Field(OrderVoucher, description="The promo code used, if any.")
     created = graphene.DateTime(required=True)
     updated_at = graphene.DateTime(required=True)
     status = graphene.Field(OrderStatusEnum, required=True)
@@ -573,6 +608,47 @@ class Order(DjangoObjectType):
         if _vendor_share(root) is not None:
             return _money(Decimal(0), root.currency)
         return _money(root.total_charged_amount, root.currency)
+
+    @staticmethod
+    def resolve_status_display(root: models.Order, info):
+        return str(models.OrderStatus(root.status).label)
+
+    @classmethod
+    def resolve_payment_status(cls, root: models.Order, info):
+        charged = cls.resolve_total_charged(root, info).amount
+        refunded = cls.resolve_total_refunded(root, info).amount
+        if charged > 0 and refunded >= charged:
+            return "FULLY_REFUNDED"
+        if refunded > 0:
+            return "PARTIALLY_REFUNDED"
+        status = str(root.charge_status)
+        if status in (models.OrderChargeStatus.FULL, models.OrderChargeStatus.OVERCHARGED):
+            return "FULLY_CHARGED"
+        return "PARTIALLY_CHARGED" if status == models.OrderChargeStatus.PARTIAL else "NOT_CHARGED"
+
+    @staticmethod
+    def resolve_authorize_status(root: models.Order, info):
+        from backend.graphql.payment.statuses import authorize_status
+
+        transactions = list(root.payment_transactions.all())
+        return authorize_status(transactions, root.total_gross_amount)
+
+    resolve_total_captured = resolve_total_charged
+
+    @staticmethod
+    def resolve_delivery_method(root: models.Order, info):
+        from backend.checkout.delivery import DeliveryMethod
+
+        if not root.delivery_method_id:
+            return None
+        price = _money(root.shipping_price_gross_amount, root.currency)
+        return DeliveryMethod(
+            id=root.delivery_method_id, name=root.shipping_method_name, price=price
+        )
+
+    @staticmethod
+    def resolve_voucher(root: models.Order, info):
+        return OrderVoucher(code=root.voucher_code) if root.voucher_code else None
 
     @staticmethod
     def resolve_total_refunded(root: models.Order, info):

@@ -18,6 +18,7 @@ from backend.graphql.core.errors import error_type
 from backend.graphql.core.ids import decode_id, decode_uuid
 from backend.graphql.core.mutations import BaseMutation
 from backend.graphql.core.scalars import PositiveDecimal
+from backend.graphql.payment.statuses import TransactionFlowStrategyEnum
 from backend.graphql.payment.types import TransactionEvent, TransactionItem
 from backend.payment import services
 from backend.payment.error_codes import PaymentErrorCode
@@ -154,13 +155,29 @@ class TransactionInitialize(BaseMutation):
         idempotency_key = graphene.String(
             description="A retry with the same key returns the same transaction."
         )
+        action = graphene.Argument(
+            TransactionFlowStrategyEnum,
+            description="CHARGE (the default). The gateways here take the money at once, so "
+            "AUTHORIZATION is refused with an INVALID error.",
+        )
 
     class Meta:
         description = "Starts paying a checkout with one gateway."
         error_type_class = TransactionInitializeError
 
     @classmethod
-    def perform_mutation(cls, root, info, id, payment_gateway, amount=None, idempotency_key=None):
+    def perform_mutation(
+        cls, root, info, id, payment_gateway, amount=None, idempotency_key=None, action=None
+    ):
+        if getattr(action, "value", action) == "AUTHORIZATION":
+            raise ValidationError(
+                {
+                    "action": ValidationError(
+                        _("本站的支付方式只支持直接扣款，不支持预授权。"),
+                        code=PaymentErrorCode.INVALID,
+                    )
+                }
+            )
         checkout = _checkout(id)
         step = services.initialize_transaction(
             checkout=checkout,

@@ -90,6 +90,17 @@ class TransactionItem(graphene.ObjectType):
     refund_pending_amount = graphene.Field(Money, required=True)
     canceled_amount = graphene.Field(Money, required=True)
     events = graphene.List(graphene.NonNull(TransactionEvent), required=True)
+    actions = graphene.List(
+        graphene.NonNull("backend.graphql.payment.statuses.TransactionActionEnum"),
+        required=True,
+        description="What can still be done with the transaction (charge, refund, cancel).",
+    )
+
+    @staticmethod
+    def resolve_actions(root: TransactionItemModel, info):
+        from backend.graphql.payment.statuses import transaction_actions
+
+        return transaction_actions(root)
 
     @staticmethod
     def resolve_id(root: TransactionItemModel, info):
