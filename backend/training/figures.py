@@ -151,6 +151,26 @@ def low_income_household_ids_trained_or_employed(
     return set(trained) | set(employed)
 
 
+def touched_months(since: dt.datetime) -> set[dt.date]:
+    """First days of the Shanghai months whose figures changed since `since`: sessions that got
+    attendance (a late import changes an old month) and jobs confirmed or rejected (a job counts
+    in the month it started, which may be long before the county's decision)."""
+    _check_window(since, since)
+    trained = (
+        Attendance.objects.filter(signed_in_at__gte=since)
+        .annotate(month=TruncMonth("session_starts_at", tzinfo=_zone()))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    decided = (
+        Job.objects.filter(decided_at__gte=since)
+        .annotate(month=TruncMonth("start_date"))
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return {moment.astimezone(_zone()).date() for moment in trained} | set(decided)
+
+
 __all__ = [
     "jobs_created",
     "low_income_household_ids_trained_or_employed",
@@ -160,4 +180,5 @@ __all__ = [
     "monthly_person_times",
     "people_trained",
     "person_times",
+    "touched_months",
 ]

@@ -120,3 +120,25 @@ def test_each_figure_is_at_most_two_queries(course, attendees, vendor):
 def test_naive_window_is_refused():
     with pytest.raises(ValueError):
         figures.person_times(dt.datetime(2025, 1, 1), dt.datetime(2026, 1, 1))
+
+
+def test_touched_months_name_the_months_a_late_change_affects(course, attendees, vendor):
+    from django.utils import timezone
+
+    from backend.training import jobs as job_service
+    from tests.training.conftest import training_staff
+
+    since = timezone.now()
+    old = make_session(course, local(2026, 1, 1, 0, 30))  # 31 Dec 2025 in UTC
+    attend(old, attendees[0])
+    job = make_job(
+        vendor=vendor,
+        start_date=timezone.localdate().replace(day=1),
+        status=JobStatus.REPORTED,
+    )
+    job_service.decide_job(user=training_staff(), job=job, confirm=True)
+    assert figures.touched_months(since) == {
+        dt.date(2026, 1, 1),
+        timezone.localdate().replace(day=1),
+    }
+    assert figures.touched_months(timezone.now()) == set()
