@@ -11,6 +11,7 @@ from tests.saleor_compat.operations import OPERATIONS
 pytestmark = pytest.mark.django_db
 
 CHANNEL = "guanyun"
+LANGUAGE = "ZH_HANS"
 
 
 def test_product_details_answer_typed_attributes_and_chinese_translation(saleor):
@@ -158,13 +159,32 @@ def test_categories_by_slug_and_channels(saleor):
     assert {"slug": CHANNEL, "currencyCode": "CNY"}.items() <= channels[0].items()
 
 
-def test_product_list_statement_count_does_not_grow_with_page_size(gql, seeded):
+def test_an_empty_one_of_matches_nothing(saleor):
+    found = saleor(
+        "ProductListPaginated",
+        first=10,
+        channel=CHANNEL,
+        languageCode=LANGUAGE,
+        where={"slug": {"oneOf": []}},
+    )["products"]
+    assert found["totalCount"] == 0
+
+
+@pytest.mark.parametrize(
+    ("operation", "variables"),
+    [
+        ("ProductList", {}),
+        ("ProductListByCategory", {"slug": "grain-oil"}),
+        ("ProductListByCollection", {"slug": "geographical-indications"}),
+    ],
+)
+def test_listing_statement_count_does_not_grow_with_page_size(gql, seeded, operation, variables):
     def statements(first: int) -> int:
         with CaptureQueriesContext(connection) as context:
             gql.query(
-                OPERATIONS["ProductList"],
-                {"first": first, "channel": CHANNEL, "languageCode": "ZH_HANS"},
+                OPERATIONS[operation],
+                {"first": first, "channel": CHANNEL, "languageCode": LANGUAGE, **variables},
             )
         return len(context.captured_queries)
 
-    assert statements(2) == statements(12)
+    assert statements(2) == statements(8)

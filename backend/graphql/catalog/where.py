@@ -94,6 +94,9 @@ def where_products(queryset: QuerySet, where: dict, channel) -> QuerySet:
         "minimal_price": _range(where.get("minimal_price"), "minimalPrice"),
         "attributes": where.get("attributes"),
     }
+    if any(value == [] for value in data.values()) or names == []:
+        # `oneOf: []` names no value, so nothing matches (filter_products skips empty lists).
+        return queryset.none()
     queryset = filter_products(queryset, {k: v for k, v in data.items() if v is not None}, channel)
     for part in where.get("AND") or []:
         queryset = where_products(queryset, part, channel)
