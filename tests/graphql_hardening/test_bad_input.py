@@ -12,7 +12,7 @@ import pytest
 from backend.account.jwt import create_access_token
 from backend.catalog.models import Category
 from backend.core.permissions import Permission
-from tests.factories import ChannelFactory, ProductFactory
+from tests.factories import ChannelFactory, ProductFactory, UserFactory
 from tests.graphql.conftest import staff_with
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +118,22 @@ def test_unstorable_text_in_a_mutation_is_its_typed_error_naming_the_field(clien
     assert payload["category"] is None
     assert [(e["field"], e["code"]) for e in payload["errors"]] == [("slug", "INVALID")]
     assert not Category.objects.exists()
+
+
+def test_a_refused_mutation_answers_the_empty_value_of_its_required_fields(client):
+    """`accountDelete { ok: Boolean! }` refused for its input answers ok=false beside the
+    error (found by the fuzz: it was a null, which graphql turns into a server error)."""
+    user = UserFactory()
+    response = client.post(
+        "/graphql/",
+        data=json.dumps(
+            {"query": 'mutation { accountDelete(code: "\\u0000") { ok errors { field code } } }'}
+        ),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {create_access_token(user)}",
+    )
+    assert response.json() == {
+        "data": {"accountDelete": {"ok": False, "errors": [{"field": "code", "code": "INVALID"}]}}
+    }
+    user.refresh_from_db()
+    assert user.is_active

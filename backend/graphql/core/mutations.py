@@ -103,12 +103,12 @@ class BaseMutation(graphene.Mutation):
     @classmethod
     def with_errors(cls, errors: list[dict]):
         """The payload of a refused mutation: its errors, and the honest empty value of every
-        required list field (Saleor's `deliveries: [Delivery!]!` is `[]` then, not a null
-        that graphql would have to turn into a server error)."""
-        empty: dict[str, list] = {
-            name: []
+        required field (`deliveries: [Delivery!]!` is `[]`, `ok: Boolean!` is false, a
+        required count is 0), not a null that graphql would turn into a server error."""
+        empty = {
+            name: value
             for name, field in cls._meta.fields.items()
-            if name != cls._meta.error_type_field and _is_required_list(field)
+            if name != cls._meta.error_type_field and (value := _empty_value(field)) is not None
         }
         return cls(**{**empty, cls._meta.error_type_field: errors})
 
@@ -136,11 +136,18 @@ class BaseMutation(graphene.Mutation):
         raise NotImplementedError
 
 
-def _is_required_list(field) -> bool:
+def _empty_value(field) -> list | bool | int | None:
     field_type = field.type  # graphene resolves lazily declared types here
-    return isinstance(field_type, graphene.NonNull) and isinstance(
-        field_type.of_type, graphene.List
-    )
+    if not isinstance(field_type, graphene.NonNull):
+        return None
+    inner = field_type.of_type
+    if isinstance(inner, graphene.List):
+        return []
+    if inner is graphene.Boolean:
+        return False
+    if inner is graphene.Int:
+        return 0
+    return None
 
 
 def _mutation_class(name, field_name, graphene_type, arguments, meta, perform_mutation):
