@@ -213,3 +213,30 @@ def test_sessions_list_has_a_fixed_query_count(client, course, attendees):
     assert count() == small
     too_many = api.post("{ trainingSessions(first: 1000) { courseTitle } }").json()
     assert too_many["errors"][0]["extensions"]["exception"]["code"] == "PAGE_SIZE_EXCEEDED"
+
+
+def test_an_attendance_node_is_visible_to_its_attendee_and_county_staff_only(
+    client, course, attendees
+):
+    session = make_session(course, local(2026, 3, 1, 9))
+    owner = UserFactory()
+    attendees[0].user = owner
+    attendees[0].save()
+    record = attend(session, attendees[0])
+    query = "query($id: ID!) { node(id: $id) { ... on TrainingAttendance { attendeeName } } }"
+    node_id = {"id": to_global_id("TrainingAttendance", record.pk)}
+    assert as_user(client, owner).query(query, node_id)["node"] == {"attendeeName": "赵*"}
+    assert as_user(client, training_staff()).query(query, node_id)["node"] is not None
+    assert as_user(client, UserFactory()).query(query, node_id)["node"] is None
+    assert as_user(client, None).query(query, node_id)["node"] is None
+
+
+def test_cancelled_sessions_are_hidden_from_the_public_schedule(client, course):
+    from backend.training.models import SessionStatus
+
+    make_session(course, local(2026, 3, 1, 9), status=SessionStatus.CANCELLED)
+    make_session(course, local(2026, 3, 2, 9))
+    public = as_user(client, None).query("{ trainingSessions { status } }")["trainingSessions"]
+    assert public == [{"status": "SCHEDULED"}]
+    staff = as_user(client, training_staff()).query("{ trainingSessions { status } }")
+    assert len(staff["trainingSessions"]) == 2
