@@ -13,7 +13,7 @@ from backend.targets.selectors import Point
 
 # Label sizes suit a 375 px phone, where the 640-unit drawing shows at about half size.
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 100, 12, 20, 48
+LEFT, RIGHT, TOP, BOTTOM = 124, 12, 20, 48  # room for labels such as 100.0万 at font-size 22
 
 
 def _number(value: Decimal) -> str:
