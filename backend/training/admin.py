@@ -113,6 +113,11 @@ class AttendeeAdmin(StaffOnly, ModelAdmin):
     def low_income(self, obj) -> bool:
         return obj.household_id is not None
 
+    def save_model(self, request, obj, form, change):
+        # The lists show only the masked name: keep it in step with a corrected name.
+        obj.name_masked = attendance.mask_name(obj.name)
+        super().save_model(request, obj, form, change)
+
 
 class JobDecisionForm(ActionForm):
     reason = forms.CharField(label=_("驳回原因"), required=False, max_length=200)

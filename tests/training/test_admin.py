@@ -86,3 +86,13 @@ def test_vendor_staff_report_jobs_on_their_page_and_see_only_their_own(client, v
     assert job.worker_name_masked == "郑**" and job.status == JobStatus.REPORTED
     client.force_login(UserFactory())
     assert client.get("/training/jobs/").status_code == 403
+
+
+def test_correcting_an_attendees_name_updates_its_mask(client, attendees):
+    person = attendees[1]
+    client.force_login(training_staff())
+    url = reverse("admin:training_attendee_change", args=[person.pk])
+    response = client.post(url, {"name": "欧阳小明", "id_last4": "", "household": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person.refresh_from_db()
+    assert (person.name, person.name_masked) == ("欧阳小明", "欧***")
