@@ -175,7 +175,7 @@ def test_address_rules_and_channel_countries(saleor):
     assert saleor("channel", slug=CHANNEL)["channel"]["countries"] == [{"code": "CN"}]
 
 
-def test_checkout_metadata_update_keeps_the_storefronts_keys(saleor):
+def test_checkout_metadata_update_keeps_the_storefronts_keys(saleor, gql):
     from graphql_relay import from_global_id
 
     from backend.checkout.models import Checkout
@@ -187,6 +187,13 @@ def test_checkout_metadata_update_keeps_the_storefronts_keys(saleor):
         input=[{"key": "utm_source", "value": "wechat"}, {"key": "ab", "value": "B"}],
     )["updateMetadata"]
     assert result["errors"] == [] and result["item"]["id"] == checkout_id
+    # Saleor's interface: the metadata is readable on the returned item without a fragment.
+    read = gql.query(
+        "mutation($id: ID!) { updateMetadata(id: $id, input: []) "
+        "{ item { metadata { key value } } } }",
+        {"id": checkout_id},
+    )["updateMetadata"]["item"]["metadata"]
+    assert read == [{"key": "ab", "value": "B"}, {"key": "utm_source", "value": "wechat"}]
     token = from_global_id(checkout_id)[1]
     assert Checkout.objects.get(pk=token).metadata == {"utm_source": "wechat", "ab": "B"}
     empty_key = saleor(

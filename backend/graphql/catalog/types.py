@@ -27,7 +27,7 @@ from backend.graphql.core.connection import CountableConnection
 from backend.graphql.core.dataloaders import load
 from backend.graphql.core.money import Money, TaxedMoney, TaxedMoneyRange, Weight
 from backend.graphql.core.permissions import require_permissions
-from backend.graphql.metadata.types import ObjectWithMetadataFields
+from backend.graphql.metadata.types import ObjectWithMetadata, ObjectWithMetadataFields
 from backend.graphql.vendors.types import Vendor
 
 
@@ -346,7 +346,7 @@ class ProductVariant(ObjectWithMetadataFields, DjangoObjectType):
 
     class Meta:
         model = models.ProductVariant
-        interfaces = (graphene.relay.Node,)
+        interfaces = (graphene.relay.Node, ObjectWithMetadata)
         fields = ("id", "name", "sku", "track_inventory", "quantity_limit_per_customer")
 
     @staticmethod
@@ -510,7 +510,7 @@ class Product(ObjectWithMetadataFields, DjangoObjectType):
 
     class Meta:
         model = models.Product
-        interfaces = (graphene.relay.Node,)
+        interfaces = (graphene.relay.Node, ObjectWithMetadata)
         fields = (
             "id",
             "name",

@@ -14,7 +14,7 @@ from backend.checkout.models import Checkout as CheckoutModel
 from backend.graphql.catalog.types import ProductVariant, _with_channel
 from backend.graphql.channel.types import Channel
 from backend.graphql.core.money import Money, TaxedMoney, Weight
-from backend.graphql.metadata.types import ObjectWithMetadataFields
+from backend.graphql.metadata.types import ObjectWithMetadata, ObjectWithMetadataFields
 
 
 def checkout_info(checkout: CheckoutModel) -> CheckoutInfo:
@@ -199,6 +199,9 @@ class CheckoutProblem(graphene.Union):
 
 
 class Checkout(ObjectWithMetadataFields, graphene.ObjectType):
+    class Meta:
+        interfaces = (ObjectWithMetadata,)
+
     id = graphene.ID(required=True)
     token = graphene.UUID(required=True)
     created = graphene.DateTime(required=True)

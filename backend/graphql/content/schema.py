@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import graphene
+from django.utils.translation import gettext_lazy
 from graphql_relay import from_global_id
 
 from backend.catalog.models import Category
@@ -19,7 +20,7 @@ from backend.graphql.core.connection import resolve_connection
 from backend.graphql.core.errors import ApiError, QueryErrorCode
 from backend.storefront.pages import load_page, page_slugs
 
-MENUS = {"navbar": "导航栏", "footer": "页脚"}
+MENUS = {"navbar": gettext_lazy("导航栏"), "footer": gettext_lazy("页脚")}
 
 
 @dataclass
@@ -131,11 +132,11 @@ class ContentQueries(graphene.ObjectType):
     @staticmethod
     def resolve_menu(root, info, slug=None, name=None, id=None, channel=None):
         if slug is None and name is not None:
-            slug = next((key for key, label in MENUS.items() if name in (key, label)), None)
+            slug = next((key for key, label in MENUS.items() if name in (key, str(label))), None)
         if slug not in MENUS:
             return None
         if slug == "navbar":
             items = navbar(info, resolve_channel_or_none(info, channel))
         else:
             items = footer()
-        return MenuData(slug=slug, name=MENUS[slug], items=items)
+        return MenuData(slug=slug, name=str(MENUS[slug]), items=items)

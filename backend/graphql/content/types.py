@@ -11,6 +11,7 @@ collections; the `footer` menu lists the pages.
 from __future__ import annotations
 
 import graphene
+from django.utils.translation import gettext as _
 from graphql_relay import to_global_id
 
 from backend.graphql.catalog.translations import translated, translation_field
@@ -24,7 +25,8 @@ class PageType(graphene.ObjectType):
     slug = graphene.String(required=True)
 
 
-STATIC_PAGE_TYPE = PageType(id=to_global_id("PageType", "static"), name="静态页面", slug="static")
+def static_page_type() -> PageType:
+    return PageType(id=to_global_id("PageType", "static"), name=_("静态页面"), slug="static")
 
 
 def editorjs_content(page: PageData) -> dict:
@@ -86,7 +88,7 @@ class Page(_PageFields):
 
     @staticmethod
     def resolve_page_type(root: PageData, info):
-        return STATIC_PAGE_TYPE
+        return static_page_type()
 
     @staticmethod
     def resolve_assigned_attributes(root: PageData, info, limit=None):

@@ -13,12 +13,9 @@ from graphql_relay import from_global_id
 
 from backend.catalog.models import Product, ProductVariant
 from backend.catalog.selectors import can_manage_products
-from backend.graphql.catalog.types import Product as ProductType
-from backend.graphql.catalog.types import ProductVariant as ProductVariantType
-from backend.graphql.checkout.types import Checkout as CheckoutType
 from backend.graphql.core.errors import error_type
 from backend.graphql.core.mutations import BaseMutation
-from backend.graphql.metadata.types import MetadataInput
+from backend.graphql.metadata.types import MetadataInput, ObjectWithMetadata
 
 MAX_KEYS = 100
 MAX_KEY_LENGTH = 256
@@ -34,16 +31,6 @@ class MetadataErrorCode(graphene.Enum):
 
 
 MetadataError = error_type("MetadataError", MetadataErrorCode)
-
-
-class ObjectWithMetadata(graphene.Union):
-    class Meta:
-        types = (ProductType, ProductVariantType, CheckoutType)
-
-    @classmethod
-    def resolve_type(cls, instance, info):
-        types = {"Product": ProductType, "ProductVariant": ProductVariantType}
-        return types.get(type(instance).__name__, CheckoutType)
 
 
 def _not_found() -> ValidationError:

@@ -51,3 +51,21 @@ class ObjectWithMetadataFields:
     @staticmethod
     def resolve_private_metafield(root, info, key):
         return None
+
+
+class ObjectWithMetadata(graphene.Interface):
+    """Saleor's interface of the types that keep metadata (here Product, ProductVariant and
+    Checkout); `updateMetadata` returns the changed object as this interface."""
+
+    metadata = graphene.List(graphene.NonNull(MetadataItem), required=True)
+    metafield = graphene.String(key=graphene.String(required=True))
+    private_metadata = graphene.List(graphene.NonNull(MetadataItem), required=True)
+    private_metafield = graphene.String(key=graphene.String(required=True))
+
+    @classmethod
+    def resolve_type(cls, instance, info):
+        from backend.graphql.catalog.types import Product, ProductVariant
+        from backend.graphql.checkout.types import Checkout
+
+        types = {"Product": Product, "ProductVariant": ProductVariant}
+        return types.get(type(instance).__name__, Checkout)
