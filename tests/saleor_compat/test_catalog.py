@@ -188,3 +188,17 @@ def test_listing_statement_count_does_not_grow_with_page_size(gql, seeded, opera
         return len(context.captured_queries)
 
     assert statements(2) == statements(8)
+
+
+def test_a_negative_assigned_attributes_limit_is_a_typed_error(gql, seeded):
+    response = gql.post(
+        'query { product(slug: "dongwangji-rice", channel: "guanyun") '
+        "{ assignedAttributes(limit: -1) { attribute { slug } } } }"
+    )
+    error = response.json()["errors"][0]
+    assert error["extensions"]["exception"] == {"code": "INVALID", "field": "limit"}
+    short = gql.query(
+        'query { product(slug: "dongwangji-rice", channel: "guanyun") '
+        "{ assignedAttributes(limit: 2) { attribute { slug } } } }"
+    )
+    assert len(short["product"]["assignedAttributes"]) == 2

@@ -25,6 +25,7 @@ from backend.graphql.catalog.enums import (
 from backend.graphql.channel.types import Channel
 from backend.graphql.core.connection import CountableConnection
 from backend.graphql.core.dataloaders import load
+from backend.graphql.core.errors import ApiError, QueryErrorCode
 from backend.graphql.core.money import Money, TaxedMoney, TaxedMoneyRange, Weight
 from backend.graphql.core.permissions import require_permissions
 from backend.graphql.metadata.types import ObjectWithMetadata, ObjectWithMetadataFields
@@ -633,6 +634,12 @@ class Product(ObjectWithMetadataFields, DjangoObjectType):
 
     @classmethod
     def resolve_assigned_attributes(cls, root, info, limit=None):
+        if limit is not None and limit < 0:
+            raise ApiError(
+                "Argument `limit` must be a non-negative integer.",
+                code=QueryErrorCode.INVALID,
+                field="limit",
+            )
         return typed_assignments(cls.resolve_attributes(root, info), limit=limit)
 
     @staticmethod
