@@ -1,11 +1,13 @@
 """The pre-aggregated monthly figures (TargetMonth) and how they are kept current.
 
 A refresh computes the current month, the previous one (late payments and refunds around the
-turn of the month) and every month whose orders changed since the last refresh (a refund or
-cancellation of an old order changes its month's sales); `full=True` recomputes the whole
-window. The Celery beat task runs the incremental refresh (backend/settings.py
-CELERY_BEAT_SCHEDULE "refresh-plan-targets"); `manage.py plan_targets --refresh` runs it on
-demand. A computed month replaces that month's demonstration row.
+turn of the month) and, from the earliest month whose records changed since the last refresh
+(a refund or cancellation of an old order, a late attendance import, a job confirmed months
+after it started), every month up to the current one: most figures run to the end of their
+month (year to date, programme to date), so a change in March changes April's too.
+`full=True` recomputes the whole window. The Celery beat task runs the incremental refresh
+(backend/settings.py CELERY_BEAT_SCHEDULE "refresh-plan-targets"); `manage.py plan_targets
+--refresh` runs it on demand. A computed month replaces that month's demonstration row.
 """
 
 from __future__ import annotations
@@ -52,8 +54,11 @@ def refresh_month(month: dt.date, codes: tuple[str, ...] = CODES) -> list[Target
 
 
 def touched_months(since: dt.datetime) -> set[dt.date]:
-    """Months of the orders changed since `since` (updated_at is indexed)."""
-    return {
+    """Months of the orders changed since `since` (updated_at is indexed) and of the training
+    records changed since then (backend.training.figures.touched_months)."""
+    from backend.training import figures as training
+
+    orders = {
         moment.date()
         for moment in Order.objects.filter(updated_at__gte=since)
         .annotate(month=TruncMonth("created_at", tzinfo=months.zone()))
@@ -61,6 +66,7 @@ def touched_months(since: dt.datetime) -> set[dt.date]:
         .distinct()
         if moment is not None
     }
+    return orders | training.touched_months(since)
 
 
 def refresh(*, full: bool = False, history: int = HISTORY_MONTHS) -> list[dt.date]:
@@ -72,7 +78,9 @@ def refresh(*, full: bool = False, history: int = HISTORY_MONTHS) -> list[dt.dat
         wanted = {current, months.add_months(current, -1)}
         last = TargetMonth.objects.filter(is_demo=False).aggregate(at=Max("computed_at"))["at"]
         if last is not None:
-            wanted |= {month for month in touched_months(last) if first <= month <= current}
+            touched = [month for month in touched_months(last) if month <= current]
+            if touched:
+                wanted |= set(months.months_between(max(first, min(touched)), current))
     done = sorted(wanted)
     for month in done:
         refresh_month(month)
