@@ -56,7 +56,6 @@ def add_synthetic(count: int, chunk: int = 5000) -> None:
     from backend.catalog.seed.sync import SeedReport
     from backend.catalog.seed.synthetic import SLUG_PREFIX, _Generator
     from backend.search.documents import rebuild_vocabulary, refresh_documents
-    from backend.search.models import SearchDocument
 
     started = time.perf_counter()
     generator = _Generator(count=count, report=SeedReport())
@@ -79,11 +78,9 @@ def add_synthetic(count: int, chunk: int = 5000) -> None:
         refresh_documents([p.pk for p in products])
         documents_seconds += time.perf_counter() - t
         print(f"  {start + len(products):,} / {len(numbers):,} synthetic products", flush=True)
-    missing = list(
-        Product.objects.exclude(pk__in=SearchDocument.objects.values("product_id")).values_list(
-            "pk", flat=True
-        )
-    )
+    # An anti-join: NOT IN (subquery) over 100,000 rows is not hashed within the default
+    # work_mem and ran for minutes.
+    missing = list(Product.objects.filter(search_doc__isnull=True).values_list("pk", flat=True))
     t = time.perf_counter()
     for start in range(0, len(missing), chunk):
         refresh_documents(missing[start : start + chunk])

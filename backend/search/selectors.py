@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
 
-from backend.catalog.models import Product
 from backend.search import vocabulary
 from backend.search.backends.base import get_search_backend
 from backend.search.models import SearchDocument
@@ -33,52 +32,77 @@ class Facets:
     poverty_zone: int = 0
 
 
+def _band_sql() -> str:
+    """A CASE giving the PRICE_BANDS index of `m.min_price` (NULL when it has none)."""
+    arms = []
+    for index, (low, high) in enumerate(PRICE_BANDS):
+        tests = [f"m.min_price >= {low}" if low is not None else "TRUE"]
+        if high is not None:
+            tests.append(f"m.min_price < {high}")
+        arms.append(f"WHEN {' AND '.join(tests)} THEN {index}")
+    return f"CASE {' '.join(arms)} END"
+
+
+FACETS_SQL = """
+WITH m AS MATERIALIZED (
+    SELECT p.id, p.category_id, p.vendor_id, d.origin_town, d.certifications, d.min_price,
+           d.poverty_zone
+    FROM catalog_product p LEFT JOIN search_searchdocument d ON d.product_id = p.id
+    WHERE p.id IN ({matched})
+)
+SELECT 'category', category_id::text, count(*) FROM m WHERE category_id IS NOT NULL GROUP BY 2
+UNION ALL
+SELECT 'vendor', vendor_id::text, count(*) FROM m WHERE vendor_id IS NOT NULL GROUP BY 2
+UNION ALL
+SELECT 'origin_town', origin_town, count(*) FROM m WHERE origin_town <> '' GROUP BY 2
+UNION ALL
+SELECT 'certification', c.value, count(*)
+FROM m CROSS JOIN LATERAL jsonb_array_elements_text(
+    CASE WHEN jsonb_typeof(m.certifications) = 'array' THEN m.certifications ELSE '[]' END
+) AS c(value)
+GROUP BY 2
+UNION ALL
+SELECT 'price_band', ({band})::text, count(*) FROM m WHERE m.min_price IS NOT NULL GROUP BY 2
+UNION ALL
+SELECT 'poverty_zone', '', count(*) FROM m WHERE m.poverty_zone
+"""
+
+
 def facets_for(products: QuerySet) -> Facets:
-    """Counts over the matched products (five grouped queries)."""
-    # The matched ids once: as a sub-select, each of the facet queries below would evaluate
-    # the whole search predicate again.
-    ids = list(products.order_by().values_list("pk", flat=True))
+    """Counts over the matched products in one statement: the search predicate runs once (a
+    materialised CTE) and every facet is a GROUP BY over its rows, so nothing but the counts
+    leaves the database; one more query names the categories and vendors found."""
+    from django.db import connection
+
+    from backend.catalog.models import Category
+    from backend.vendors.models import Vendor
+
+    try:
+        matched, params = products.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # products.none(): nothing to count
+        return Facets()
+    counts: dict[str, list[tuple[str, int]]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(FACETS_SQL.format(matched=matched, band=_band_sql()), params)
+        for facet, value, n in cursor.fetchall():
+            counts.setdefault(facet, []).append((value, n))
     result = Facets()
-    result.category = [
-        (row["category_id"], row["category__name"], row["n"])
-        for row in Product.objects.filter(pk__in=ids, category__isnull=False)
-        .values("category_id", "category__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "category__name")
-    ]
-    result.vendor = [
-        (row["vendor_id"], row["vendor__name"], row["n"])
-        for row in Product.objects.filter(pk__in=ids, vendor__isnull=False)
-        .values("vendor_id", "vendor__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "vendor__name")
-    ]
-    docs = SearchDocument.objects.filter(product_id__in=ids)
-    result.origin_town = [
-        (row["origin_town"], row["n"])
-        for row in docs.exclude(origin_town="")
-        .values("origin_town")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "origin_town")
-    ]
-    certs: Counter[str] = Counter()
-    prices: Counter[int] = Counter()
-    zone = 0
-    for cert_list, price, poverty in docs.values_list(
-        "certifications", "min_price", "poverty_zone"
-    ):
-        certs.update(cert_list or [])
-        zone += bool(poverty)
-        if price is not None:
-            for index, (low, high) in enumerate(PRICE_BANDS):
-                if (low is None or price >= low) and (high is None or price < high):
-                    prices[index] += 1
-                    break
-    result.certification = sorted(certs.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def named(model, key: str) -> list[tuple[int, str, int]]:
+        rows = {int(value): n for value, n in counts.get(key, [])}
+        names = dict(model.objects.filter(pk__in=rows).values_list("pk", "name")) if rows else {}
+        found = [(pk, names[pk], n) for pk, n in rows.items() if pk in names]
+        return sorted(found, key=lambda row: (-row[2], row[1]))
+
+    result.category = named(Category, "category")
+    result.vendor = named(Vendor, "vendor")
+    result.origin_town = sorted(counts.get("origin_town", []), key=lambda kv: (-kv[1], kv[0]))
+    result.certification = sorted(counts.get("certification", []), key=lambda kv: (-kv[1], kv[0]))
+    bands = {int(value): n for value, n in counts.get("price_band", []) if value is not None}
     result.price_band = [
-        (low, high, prices[index]) for index, (low, high) in enumerate(PRICE_BANDS) if prices[index]
+        (low, high, bands[index]) for index, (low, high) in enumerate(PRICE_BANDS) if index in bands
     ]
-    result.poverty_zone = zone
+    result.poverty_zone = sum(n for _value, n in counts.get("poverty_zone", []))
     return result
 
 
