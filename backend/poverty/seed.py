@@ -19,7 +19,6 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import Permission as AuthPermission
 from django.db import transaction
@@ -27,7 +26,7 @@ from django.utils import timezone
 
 from backend.catalog.models import Product, ProductVariantChannelListing
 from backend.catalog.seed import SeedReport
-from backend.catalog.seed.loader import seed_dir
+from backend.catalog.seed.loader import read_seed_yaml
 from backend.core.crypto import encrypt
 from backend.core.permissions import Permission
 from backend.divisions.models import Village
@@ -55,10 +54,7 @@ ORDER_NOTE = "扶贫专区示例订单 "
 
 
 def _data(path) -> dict:
-    file = seed_dir(path) / "poverty.yaml"
-    if not Path(file).exists():
-        return {}
-    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return read_seed_yaml(path, "poverty.yaml")
 
 
 def poverty_staff_group(report: SeedReport | None = None) -> Group:

@@ -12,15 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from pathlib import Path
 
-import yaml
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from backend.catalog.seed import SeedReport
-from backend.catalog.seed.loader import seed_dir
+from backend.catalog.seed.loader import demo_staff_account, read_seed_yaml
 from backend.targets import months
 from backend.targets.aggregate import refresh_month
 from backend.targets.definitions import CODES
@@ -32,10 +29,7 @@ GROWTH_EXTRA_MONTHS = 12
 
 
 def _data(path) -> dict:
-    file = seed_dir(path) / "targets.yaml"
-    if not Path(file).exists():
-        return {}
-    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return read_seed_yaml(path, "targets.yaml")
 
 
 def _d(value: float, places: str = "0.01") -> Decimal:
@@ -103,17 +97,7 @@ def seed_demo_history(count: int, report: SeedReport | None = None) -> int:
 
 
 def _staff(item: dict, group: Group, report: SeedReport) -> None:
-    users = get_user_model().objects
-    user = users.filter(email=item["email"]).first()
-    if user is None:
-        user = users.create_user(item["email"], item["password"], phone=str(item["phone"]))
-        user.first_name = item.get("name", "")[:150]
-        user.is_staff = True
-        user.save(update_fields=["first_name", "is_staff"])
-        report.add("county_office_staff", "created")
-    else:
-        report.add("county_office_staff", "unchanged")
-    user.groups.add(group)
+    demo_staff_account(item, group=group, kind="county_office_staff", report=report)
 
 
 def seed_targets(*, path=None) -> SeedReport:

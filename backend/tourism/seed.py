@@ -13,13 +13,12 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from backend.catalog.models import Product, ProductVariant
 from backend.catalog.seed import SeedReport
-from backend.catalog.seed.loader import seed_dir
+from backend.catalog.seed.loader import read_seed_yaml
 from backend.tourism import booking
 from backend.tourism.models import (
     BlackoutDate,
@@ -42,10 +41,7 @@ RULE_FIELDS = (
 
 
 def _data(path) -> dict:
-    file = seed_dir(path) / "tourism.yaml"
-    if not file.exists():
-        return {}
-    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return read_seed_yaml(path, "tourism.yaml")
 
 
 @transaction.atomic

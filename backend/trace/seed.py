@@ -16,8 +16,6 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
-import yaml
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import Permission as AuthPermission
 from django.db import transaction
@@ -25,7 +23,7 @@ from django.utils import timezone
 
 from backend.catalog.models import ProductVariant
 from backend.catalog.seed import SeedReport
-from backend.catalog.seed.loader import seed_dir
+from backend.catalog.seed.loader import demo_staff_account, read_seed_yaml
 from backend.core.permissions import Permission
 from backend.stations.models import Station
 from backend.trace.models import (
@@ -44,10 +42,7 @@ INSPECTORS_GROUP = "质量监管员"
 
 
 def _data(path) -> dict:
-    file = seed_dir(path) / "trace.yaml"
-    if not file.exists():
-        return {}
-    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return read_seed_yaml(path, "trace.yaml")
 
 
 def inspectors_group() -> Group:
@@ -82,17 +77,7 @@ def seed_trace(*, path: Path | str | None = None, today: datetime.date | None = 
 
 
 def _inspector(item: dict, group: Group, report: SeedReport) -> None:
-    users = get_user_model().objects
-    user = users.filter(email=item["email"]).first()
-    if user is None:
-        user = users.create_user(item["email"], item["password"], phone=str(item["phone"]))
-        user.first_name = item.get("name", "")[:150]
-        user.is_staff = True
-        user.save(update_fields=["first_name", "is_staff"])
-        report.add("trace_inspector", "created")
-    else:
-        report.add("trace_inspector", "unchanged")
-    user.groups.add(group)
+    demo_staff_account(item, group=group, kind="trace_inspector", report=report)
 
 
 def _base(item: dict, report: SeedReport) -> OriginBase | None:

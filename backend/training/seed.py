@@ -18,7 +18,6 @@ import random
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import Permission as AuthPermission
@@ -26,7 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from backend.catalog.seed import SeedReport
-from backend.catalog.seed.loader import seed_dir
+from backend.catalog.seed.loader import read_seed_yaml
 from backend.divisions.models import Town
 from backend.poverty.models import Household
 from backend.stations.models import Station
@@ -50,10 +49,7 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 
 
 def _data(path) -> dict:
-    file = seed_dir(path) / "training.yaml"
-    if not Path(file).exists():
-        return {}
-    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return read_seed_yaml(path, "training.yaml")
 
 
 def training_staff_group(report: SeedReport | None = None) -> Group:

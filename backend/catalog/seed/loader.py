@@ -72,6 +72,35 @@ def seed_dir(path: Path | str | None = None) -> Path:
     return Path(path) if path else Path(settings.CATALOG_SEED_DIR)
 
 
+def read_seed_yaml(path: Path | str | None, name: str) -> dict:
+    """One optional file of the seed folder (a county may leave it out): its mapping, or {}."""
+    import yaml
+
+    file = seed_dir(path) / name
+    if not file.exists():
+        return {}
+    return yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+
+
+def demo_staff_account(item: dict, *, group, kind: str, report: SeedReport):
+    """A staff account of the demonstration (e-mail, password, phone, name from the seed), in
+    `group`; an existing account is left as it is (only added to the group)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    user = users.filter(email=item["email"]).first()
+    if user is None:
+        user = users.create_user(item["email"], item["password"], phone=str(item["phone"]))
+        user.first_name = item.get("name", "")[:150]
+        user.is_staff = True
+        user.save(update_fields=["first_name", "is_staff"])
+        report.add(kind, "created")
+    else:
+        report.add(kind, "unchanged")
+    user.groups.add(group)
+    return user
+
+
 def check_seed(*, path: Path | str | None = None) -> SeedFiles:
     """Read and validate the seed; raises SeedValidationError listing every problem."""
     seed, issues = read_seed_files(seed_dir(path))
