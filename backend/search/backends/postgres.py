@@ -12,7 +12,7 @@ brand licence, poverty zone, sales).,
 
 from __future__ import annotations
 
-from django.db.models import FloatField, Q, QuerySet, Value
+from django.db.models import FloatField, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
@@ -26,6 +26,10 @@ RANK_SQL = (
     ' FROM search_searchdocument d WHERE d.product_id = "catalog_product"."id"'
 )
 MATCH_SQL = "SELECT d.product_id FROM search_searchdocument d WHERE d.vector @@ %s::tsquery"
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def query_terms(query: str) -> list[str]:
@@ -43,12 +47,21 @@ class PostgresBackend(SearchBackend):
                 return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
             return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
         # A product saved a moment ago whose document the Celery task has not written yet is
-        # found by substring over its plain search_document, so it is never invisible.
-        not_indexed = Q(search_doc__isnull=True)
-        for word in parsed.text.split()[:8]:
-            not_indexed &= Q(search_document__icontains=word) | Q(name__icontains=word)
+        # found by substring over its plain search_document, so it is never invisible. Both
+        # kinds of match are one IN (… UNION ALL …): with an OR between two conditions the
+        # planner evaluated the text match once per condition and per parallel worker.
+        words = parsed.text.split()[:8]
+        unindexed = (
+            "SELECT p.id FROM catalog_product p WHERE NOT EXISTS "
+            "(SELECT 1 FROM search_searchdocument d WHERE d.product_id = p.id)"
+            + "".join(
+                " AND (UPPER(p.search_document) LIKE UPPER(%s) OR UPPER(p.name) LIKE UPPER(%s))"
+                for _word in words
+            )
+        )
+        patterns = [f"%{_like_escape(word)}%" for word in words for _twice in (0, 1)]
         return queryset.filter(
-            Q(pk__in=RawSQL(MATCH_SQL, [parsed.tsquery])) | not_indexed
+            pk__in=RawSQL(f"{MATCH_SQL} UNION ALL {unindexed}", [parsed.tsquery, *patterns])
         ).annotate(
             search_rank=Coalesce(
                 RawSQL(RANK_SQL, [parsed.tsquery], output_field=FloatField()),
