@@ -1,7 +1,7 @@
 """County dashboard benchmark (issue #18): the plan's targets over 1,000,000 orders and
 100,000 ledger entries; target < 1 s per page.
 
-Prepares a database of its own (`countymarket_bench_targets` on DATABASE_URL's server, or
+Prepares a database of its own (`countymarket_targets_bench` on DATABASE_URL's server, or
 BENCH_TARGETS_DATABASE_URL): migrations and `seed_catalog`, then in bulk SQL
 (generate_series) 1,000,000 orders spread over the last 24 months (2 % cancelled, 1 % with a
 refund), 100,000 order lines of a certified product with their zone sales and benefit entries
@@ -23,42 +23,13 @@ import argparse
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
 
-from _serve import ensure_database, manage
+from _serve import own_database_url, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 5
-
-
-def database_url() -> str:
-    if os.environ.get("BENCH_TARGETS_DATABASE_URL"):
-        return os.environ["BENCH_TARGETS_DATABASE_URL"]
-    if not os.environ.get("DATABASE_URL"):
-        raise SystemExit("Set DATABASE_URL (a PostgreSQL server) or BENCH_TARGETS_DATABASE_URL.")
-    parsed = urlparse(os.environ["DATABASE_URL"])
-    return urlunparse(parsed._replace(path="/countymarket_bench_targets"))
-
-
-def prepare(*, seed: bool) -> None:
-    url = database_url()
-    ensure_database(url)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "backend.settings", "DATABASE_URL": url}
-    env.pop("REDIS_URL", None)
-    env.pop("CELERY_BROKER_URL", None)
-    if seed:
-        manage(env, "migrate", "--noinput")
-        manage(env, "seed_catalog")
-    os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "backend.settings"})
-    os.environ.pop("REDIS_URL", None)
-    os.environ.pop("CELERY_BROKER_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def fill(orders: int, ledger: int) -> None:
@@ -221,7 +192,8 @@ def main() -> None:
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}"
     )
-    prepare(seed=not args.pages_only)
+    seed = not args.pages_only
+    setup_django(own_database_url("targets"), migrate=seed, seed=seed)
     from backend.targets.aggregate import refresh
 
     if not args.pages_only:
