@@ -7,12 +7,14 @@ for, the redemption and the day report. Every page must fit the screen's width; 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import transaction
 
 from backend.catalog.models import ProductVariant
 from backend.channel.models import Channel
-from backend.tourism import codes
+from backend.tourism import booking, codes
 from backend.tourism.issuance import issue_vouchers
 from backend.tourism.models import TourismVoucher
 from tests.browser.conftest import PHONE, open_page
@@ -72,7 +74,9 @@ def test_a_shopper_and_a_gate_attendant_on_phones(browser, seeded, screenshots):
     context, page = open_page(browser, viewport=PHONE)
     steps = Steps(page, screenshots)
     try:
-        page.goto(f"{seeded}/tourism/")
+        # Tomorrow: today's tickets close at the venue's cut-off (大伊山: 14:00 local time).
+        tomorrow = booking.local_today() + dt.timedelta(days=1)
+        page.goto(f"{seeded}/tourism/?date={tomorrow.isoformat()}")
         assert "大伊山景区" in page.content() and "余 500" in page.content()
         steps.check("venues")
 
