@@ -233,6 +233,9 @@ class Product(SeoFields):
     rating = models.FloatField(null=True, blank=True)
     # Text the search backend indexes: name, category, vendor, attribute values, description.
     search_document = models.TextField(blank=True, default="")
+    # True until the product's weighted search document (backend.search) is written for its
+    # current text, as Saleor's flag of the same name: search finds such a product by
+    # substring meanwhile, through the partial index below.
     search_index_dirty = models.BooleanField(default=True)
     metadata = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now, db_index=True)
@@ -248,7 +251,14 @@ class Product(SeoFields):
         permissions = [("manage_products", _("管理商品、库存与仓库"))]
         # The trigram index on search_document is created by migration 0003 where the
         # server has pg_trgm (the embedded server does not); see backend/search.
-        indexes = [models.Index(fields=["name", "id"], name="product_name_id")]
+        indexes = [
+            models.Index(fields=["name", "id"], name="product_name_id"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(search_index_dirty=True),
+                name="product_search_dirty",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -108,6 +108,9 @@ def _refresh_batch(ids: list[int]) -> int:
     from backend.inventory.models import Stock
     from backend.order.models import OrderLine
 
+    # Products saved after this instant may be read half-changed: they stay flagged dirty.
+    read_from = timezone.now()
+
     attrs: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for pid, slug, value in AssignedProductAttributeValue.objects.filter(
         product_id__in=ids
@@ -198,6 +201,12 @@ def _refresh_batch(ids: list[int]) -> int:
                 [row[0], tsvector_text(row[1:5]), *row[5:12], _json(row[12]), row[13], written_at]
                 for row in rows
             ],
+        )
+        # Written: search no longer needs their substring fallback (backend.search.backends).
+        cursor.execute(
+            f'UPDATE "{Product._meta.db_table}" SET search_index_dirty = false '
+            "WHERE id = ANY(%s) AND search_index_dirty AND updated_at <= %s",
+            [[row[0] for row in rows], read_from],
         )
     return len(rows)
 

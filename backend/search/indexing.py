@@ -55,7 +55,8 @@ def build_search_document(
 
 
 def reindex_products(product_ids: Iterable[int]) -> int:
-    """Rebuild search_document of the given products and clear search_index_dirty.
+    """Rebuild search_document of the given products and flag them search_index_dirty until
+    their weighted document (backend.search.documents) is written for the new text.
 
     Four reads whatever the number of products (products, variants, product attribute values,
     variant attribute values) and one UPDATE per batch of 2,000, so reindexing the whole
@@ -125,7 +126,7 @@ def _reindex_batch(ids: list[int]) -> int:
     params = [item for pair in documents for item in pair]
     with connection.cursor() as cursor:
         cursor.execute(
-            f'UPDATE "{table}" AS p SET search_document = v.doc, search_index_dirty = false '
+            f'UPDATE "{table}" AS p SET search_document = v.doc, search_index_dirty = true '
             f"FROM (VALUES {placeholders}) AS v(id, doc) WHERE p.id = v.id",
             params,
         )
