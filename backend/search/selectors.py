@@ -44,12 +44,8 @@ def _band_sql() -> str:
 
 
 FACETS_SQL = """
-WITH m AS MATERIALIZED (
-    SELECT p.id, p.category_id, p.vendor_id, d.origin_town, d.certifications, d.min_price,
-           d.poverty_zone
-    FROM catalog_product p LEFT JOIN search_searchdocument d ON d.product_id = p.id
-    WHERE p.id IN ({matched})
-)
+WITH m(id, category_id, vendor_id, origin_town, certifications, min_price, poverty_zone)
+AS MATERIALIZED ({matched})
 SELECT 'category', category_id::text, count(*) FROM m WHERE category_id IS NOT NULL GROUP BY 2
 UNION ALL
 SELECT 'vendor', vendor_id::text, count(*) FROM m WHERE vendor_id IS NOT NULL GROUP BY 2
@@ -68,17 +64,30 @@ SELECT 'poverty_zone', '', count(*) FROM m WHERE m.poverty_zone
 """
 
 
+FACET_COLUMNS = (
+    "pk",
+    "category_id",
+    "vendor_id",
+    "search_doc__origin_town",
+    "search_doc__certifications",
+    "search_doc__min_price",
+    "search_doc__poverty_zone",
+)
+
+
 def facets_for(products: QuerySet) -> Facets:
-    """Counts over the matched products in one statement: the search predicate runs once (a
+    """Counts over the matched products in one statement: the search runs once (a
     materialised CTE) and every facet is a GROUP BY over its rows, so nothing but the counts
-    leaves the database; one more query names the categories and vendors found."""
+    leaves the database; one more query names the categories and vendors found. The facet
+    columns come through the products' join to their search documents, the one the text
+    match already made (backend.search.backends.postgres.TextMatch)."""
     from django.db import connection
 
     from backend.catalog.models import Category
     from backend.vendors.models import Vendor
 
     try:
-        matched, params = products.order_by().values("pk").query.sql_with_params()
+        matched, params = products.order_by().values_list(*FACET_COLUMNS).query.sql_with_params()
     except EmptyResultSet:  # products.none(): nothing to count
         return Facets()
     counts: dict[str, list[tuple[str, int]]] = {}

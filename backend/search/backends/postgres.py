@@ -7,25 +7,26 @@ synonyms and pinyin prefixes, corrected against the vocabulary when a word is un
 (backend.search.query), and matched with `@@`. The rank orders text relevance first (ts_rank
 with weights name 1.0, category/vendor 0.4, attributes 0.2, description 0.1, in tiers of
 0.01 worth 100 points), then in stock (10 points), then the configured boosts (under 10 points:
-brand licence, poverty zone, sales).,
+brand licence, poverty zone, sales).
+
+One join: the products' join to their documents carries the match, the score and the facet
+columns (TextMatch, SearchScore, selectors.facets_for), so a matched document is read once
+per statement. Products whose document is not written yet are found by substring (see
+PostgresBackend.apply).
 """
 
 from __future__ import annotations
 
-from django.db.models import FloatField, QuerySet, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Expression, F, FloatField, Q, QuerySet, Value
 
+from backend.catalog.models import Product
 from backend.search.backends.base import SearchBackend
 from backend.search.query import ParsedQuery, parse
 
 WEIGHTS = "{0.1,0.2,0.4,1.0}"
-RANK_SQL = (
-    "SELECT floor(ts_rank('" + WEIGHTS + "'::float4[], d.vector, %s::tsquery) * 100) * 100"
-    " + CASE WHEN d.in_stock THEN 10 ELSE 0 END + d.boost"
-    ' FROM search_searchdocument d WHERE d.product_id = "catalog_product"."id"'
-)
-MATCH_SQL = "SELECT d.product_id FROM search_searchdocument d WHERE d.vector @@ %s::tsquery"
+# Products found by substring while their document is being written: a handful in practice
+# (the debounced refresh runs within seconds); the cap bounds a stalled queue's cost.
+UNINDEXED_LIMIT = 1000
 
 
 def _like_escape(text: str) -> str:
@@ -34,6 +35,66 @@ def _like_escape(text: str) -> str:
 
 def query_terms(query: str) -> list[str]:
     return parse(query, correct=False).words
+
+
+class SearchScore(Expression):
+    """A product's score for a tsquery, read from its search document through the product's
+    own (left) join: relevance in tiers of 0.01 worth 100 points, 10 for in stock, the boost.
+    A product without a document yet (found by substring) scores 100, as one tier of
+    relevance. Computed in the same row as the product rather than by a subquery per row."""
+
+    output_field = FloatField()
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__()
+        self.tsquery = tsquery
+        self.sources = [
+            F("search_doc__vector"),
+            F("search_doc__in_stock"),
+            F("search_doc__boost"),
+        ]
+
+    def get_source_expressions(self):
+        return self.sources
+
+    def set_source_expressions(self, exprs) -> None:
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        (vector, vector_params), (stock, stock_params), (boost, boost_params) = (
+            compiler.compile(source) for source in self.sources
+        )
+        sql = (
+            f"COALESCE(floor(ts_rank('{WEIGHTS}'::float4[], {vector}, %s::tsquery) * 100) * 100"
+            f" + CASE WHEN {stock} THEN 10 ELSE 0 END + {boost}, 100.0)"
+        )
+        return sql, [*vector_params, self.tsquery, *stock_params, *boost_params]
+
+
+class TextMatch(Expression):
+    """`vector @@ tsquery` on the product's search document, through the product's own join
+    to it: the same join then gives the score (SearchScore) and the facet columns
+    (selectors.facets_for), so a matched document is read once per query rather than once
+    to match and again to rank and to count. (The join is a LEFT JOIN in Django's terms;
+    PostgreSQL reduces it to an inner join under this strict condition.)"""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, tsquery: str) -> None:
+        super().__init__()
+        self.tsquery = tsquery
+        self.vector = F("search_doc__vector")
+
+    def get_source_expressions(self):
+        return [self.vector]
+
+    def set_source_expressions(self, exprs) -> None:
+        (self.vector,) = exprs
+
+    def as_sql(self, compiler, connection):
+        vector, params = compiler.compile(self.vector)
+        return f"{vector} @@ %s::tsquery", [*params, self.tsquery]
 
 
 class PostgresBackend(SearchBackend):
@@ -46,26 +107,24 @@ class PostgresBackend(SearchBackend):
             if parsed.raw_nonblank:
                 return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
             return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-        # A product saved a moment ago whose document the Celery task has not written yet is
-        # found by substring over its plain search_document, so it is never invisible. Both
-        # kinds of match are one IN (… UNION ALL …): with an OR between two conditions the
-        # planner evaluated the text match once per condition and per parallel worker.
+        # A product whose document the Celery task has not written yet for its current text
+        # (flagged search_index_dirty; a partial index holds just those) is also found by
+        # substring over its plain search_document, so it is never invisible nor found only
+        # by its old words. Those are looked up first (a millisecond, usually none): the
+        # text match alone is a semi-join PostgreSQL estimates well (the documents' key is
+        # unique), so thousands of matches get hash joins; a UNION with the fallback hid the
+        # estimate (200 rows) and made it join the catalogue row by row.
         words = parsed.text.split()[:8]
-        unindexed = (
-            "SELECT p.id FROM catalog_product p WHERE NOT EXISTS "
-            "(SELECT 1 FROM search_searchdocument d WHERE d.product_id = p.id)"
-            + "".join(
-                " AND (UPPER(p.search_document) LIKE UPPER(%s) OR UPPER(p.name) LIKE UPPER(%s))"
-                for _word in words
+        unindexed = list(
+            Product.objects.filter(search_index_dirty=True)
+            .extra(
+                where=["(UPPER(search_document) LIKE UPPER(%s) OR UPPER(name) LIKE UPPER(%s))"]
+                * len(words),
+                params=[f"%{_like_escape(word)}%" for word in words for _twice in (0, 1)],
             )
+            .values_list("pk", flat=True)[:UNINDEXED_LIMIT]
         )
-        patterns = [f"%{_like_escape(word)}%" for word in words for _twice in (0, 1)]
-        return queryset.filter(
-            pk__in=RawSQL(f"{MATCH_SQL} UNION ALL {unindexed}", [parsed.tsquery, *patterns])
-        ).annotate(
-            search_rank=Coalesce(
-                RawSQL(RANK_SQL, [parsed.tsquery], output_field=FloatField()),
-                Value(100.0),
-                output_field=FloatField(),
-            )
-        )
+        matched = Q(TextMatch(parsed.tsquery))
+        if unindexed:
+            matched |= Q(pk__in=unindexed)
+        return queryset.filter(matched).annotate(search_rank=SearchScore(parsed.tsquery))
