@@ -1,20 +1,29 @@
 """The vocabulary (SearchTerm rows) and synonyms, held in process memory for a minute.
 
-Typo tolerance without pg_trgm: the vocabulary is small (a few thousand words), so a query
-word that is not in it is compared with every word of similar length by edit distance, in
-Python, over its characters (Chinese) or letters (pinyin, initials).
+Typo tolerance without pg_trgm: a query word that is not in the vocabulary is compared by
+edit distance, in Python, with the words of similar length only (the words are kept in
+buckets by length), over its characters (Chinese) or letters (pinyin). Prefix questions
+(is this pinyin the start of a known word? suggestions as you type) bisect sorted lists, so
+a catalogue of 100,000 product names (200,000 terms) costs no more per keystroke than a
+small one.
 """
 
 from __future__ import annotations
 
+import bisect
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 
 from backend.search import analysis
 
-TTL_SECONDS = 60
+# A change (a rebuild, a synonym edited) bumps the version key, which every process reads on
+# each query; the time-to-live is only the safety net. A process-local cache (the embedded
+# defaults) cannot carry the version to other processes, so there the net is short.
+TTL_SECONDS = 60 if "locmem" in settings.CACHES["default"]["BACKEND"].lower() else 600
 _VERSION_KEY = "search:vocabulary-version"
 
 
@@ -27,6 +36,38 @@ class Vocabulary:
     initials: dict[str, str] = field(default_factory=dict)  # initials → word
     names: set[str] = field(default_factory=set)
     synonyms: dict[str, set[str]] = field(default_factory=dict)
+    # Built once per load by index(): sorted keys for prefix ranges, and the Chinese terms
+    # and the letters-only pinyin by length for the typo corrector.
+    sorted_terms: list[str] = field(default_factory=list)
+    sorted_pinyin: list[str] = field(default_factory=list)
+    sorted_initials: list[str] = field(default_factory=list)
+    han_by_length: dict[int, list[str]] = field(default_factory=dict)
+    pinyin_by_length: dict[int, list[str]] = field(default_factory=dict)
+
+    def index(self) -> Vocabulary:
+        self.sorted_terms = sorted(self.terms)
+        self.sorted_pinyin = sorted(self.pinyin)
+        self.sorted_initials = sorted(self.initials)
+        for term in self.sorted_terms:
+            if analysis.is_han(term):
+                self.han_by_length.setdefault(len(term), []).append(term)
+        for pinyin in self.sorted_pinyin:
+            # Numbers and codes (a product's number, "008777") are no pinyin to correct to.
+            if pinyin.isascii() and pinyin.isalpha():
+                self.pinyin_by_length.setdefault(len(pinyin), []).append(pinyin)
+        return self
+
+    def near_length(self, buckets: dict[int, list[str]], length: int, limit: int):
+        for size in range(max(1, length - limit), length + limit + 1):
+            yield from buckets.get(size, ())
+
+
+def _with_prefix(keys: list[str], prefix: str) -> Iterator[str]:
+    """The keys of a sorted list that start with `prefix`, in order."""
+    for key in keys[bisect.bisect_left(keys, prefix) :]:
+        if not key.startswith(prefix):
+            return
+        yield key
 
 
 _state = Vocabulary()
@@ -63,8 +104,8 @@ def current() -> Vocabulary:
         group = {analysis.lexeme(analysis.clean(t)) for t in synonym.term_list()} - {""}
         for term in group:
             vocab.synonyms.setdefault(term, set()).update(group - {term})
-    _state = vocab
-    return vocab
+    _state = vocab.index()
+    return _state
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
@@ -90,8 +131,8 @@ def is_known(word: str, vocab: Vocabulary | None = None) -> bool:
     if word in vocab.terms or word in vocab.synonyms:
         return True
     if not analysis.is_han(word):
-        return any(p.startswith(word) for p in vocab.pinyin) or any(
-            i.startswith(word) for i in vocab.initials
+        return any(True for _ in _with_prefix(vocab.sorted_pinyin, word)) or any(
+            True for _ in _with_prefix(vocab.sorted_initials, word)
         )
     return False
 
@@ -104,7 +145,7 @@ def correct(word: str, vocab: Vocabulary | None = None) -> str | None:
         if len(word) < 2:
             return None
         limit = 1
-        candidates = vocab.terms.keys()
+        candidates = vocab.near_length(vocab.han_by_length, len(word), limit)
         best = _best(word, candidates, limit, vocab)
         if best is None:
             # A typo'd Chinese word often has the right sound: compare pinyin.
@@ -112,11 +153,11 @@ def correct(word: str, vocab: Vocabulary | None = None) -> str | None:
             hit = vocab.pinyin.get(p)
             return hit
         return best
-    if len(word) < 3:
+    if len(word) < 3 or not word.isalpha():
         return None
     limit = 1 if len(word) <= 6 else 2
-    pin = _best(word, vocab.pinyin.keys(), limit, vocab, mapping=vocab.pinyin)
-    return pin
+    candidates = vocab.near_length(vocab.pinyin_by_length, len(word), limit)
+    return _best(word, candidates, limit, vocab, mapping=vocab.pinyin)
 
 
 def _best(word, candidates, limit, vocab, mapping=None) -> str | None:
@@ -144,18 +185,32 @@ def suggest(prefix: str, limit: int = 8) -> list[str]:
     if not text:
         return []
     scored: list[tuple[int, int, str]] = []
-    for term, frequency in vocab.terms.items():
-        if term.startswith(text):
-            scored.append((0 if term in vocab.names else 1, -frequency, term))
+    for term in _capped(_with_prefix(vocab.sorted_terms, text)):
+        scored.append((0 if term in vocab.names else 1, -vocab.terms[term], term))
     if not analysis.is_han(text):
         seen = {t for _a, _b, t in scored}
-        for p, term in vocab.pinyin.items():
-            if p.startswith(text) and term not in seen:
-                seen.add(term)
-                scored.append((0 if term in vocab.names else 2, -vocab.terms.get(term, 0), term))
-        for i, term in vocab.initials.items():
-            if i.startswith(text) and term not in seen:
-                seen.add(term)
-                scored.append((0 if term in vocab.names else 3, -vocab.terms.get(term, 0), term))
+        for rank, keys, mapping in (
+            (2, vocab.sorted_pinyin, vocab.pinyin),
+            (3, vocab.sorted_initials, vocab.initials),
+        ):
+            for key in _capped(_with_prefix(keys, text)):
+                term = mapping[key]
+                if term not in seen:
+                    seen.add(term)
+                    scored.append(
+                        (0 if term in vocab.names else rank, -vocab.terms.get(term, 0), term)
+                    )
     scored.sort(key=lambda s: (s[0], s[1], len(s[2]), s[2]))
     return [term for _a, _b, term in scored[:limit]]
+
+
+# A prefix shared by thousands of words ("合成" over 100,000 product names) is not worth
+# ranking them all for eight suggestions: the first this many, in alphabetical order, are.
+SUGGEST_SCAN = 2000
+
+
+def _capped(keys: Iterator[str]) -> Iterator[str]:
+    for n, key in enumerate(keys):
+        if n >= SUGGEST_SCAN:
+            return
+        yield key
