@@ -30,6 +30,9 @@ class Facets:
     certification: list[tuple[str, int]] = field(default_factory=list)
     price_band: list[tuple[Decimal | None, Decimal | None, int]] = field(default_factory=list)
     poverty_zone: int = 0
+    # How many products matched: the same statement's count, so a caller that shows both
+    # the facets and the total does not run the search a second time to count it.
+    total: int = 0
 
 
 def _band_sql() -> str:
@@ -61,6 +64,8 @@ UNION ALL
 SELECT 'price_band', ({band})::text, count(*) FROM m WHERE m.min_price IS NOT NULL GROUP BY 2
 UNION ALL
 SELECT 'poverty_zone', '', count(*) FROM m WHERE m.poverty_zone
+UNION ALL
+SELECT 'total', '', count(*) FROM m
 """
 
 
@@ -112,6 +117,7 @@ def facets_for(products: QuerySet) -> Facets:
         (low, high, bands[index]) for index, (low, high) in enumerate(PRICE_BANDS) if index in bands
     ]
     result.poverty_zone = sum(n for _value, n in counts.get("poverty_zone", []))
+    result.total = sum(n for _value, n in counts.get("total", []))
     return result
 
 

@@ -102,3 +102,14 @@ def test_prefix_range_of_a_sorted_list():
     assert list(vocabulary._with_prefix(keys, "dam")) == ["dami", "damian"]
     assert list(vocabulary._with_prefix(keys, "z")) == []
     assert list(vocabulary._with_prefix(keys, "")) == keys
+
+
+def test_the_facets_statement_counts_what_the_search_finds(seeded):
+    """GraphQL's totalCount comes from the facets' own statement, not a second count."""
+    from backend.search.selectors import facets_for
+    from tests.search.relevance import CASES
+
+    for _kind, query, _expected in CASES[::5]:
+        products = search(Product.objects.all(), query).products
+        assert facets_for(products).total == products.count(), query
+    assert facets_for(search(Product.objects.all(), "燕尾港").products).total == 3

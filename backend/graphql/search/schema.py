@@ -115,7 +115,7 @@ class SearchQueries(graphene.ObjectType):
         result = selectors.search(products, search)
         facets = selectors.facets_for(result.products)
         return SearchFacets(
-            total_count=result.products.count(),
+            total_count=facets.total,
             did_you_mean=result.did_you_mean or None,
             categories=[_facet(pk, name, n) for pk, name, n in facets.category],
             vendors=[_facet(pk, name, n) for pk, name, n in facets.vendor],
