@@ -39,6 +39,7 @@ from backend.order.models import (
     OrderStatus,
 )
 from backend.order.notifications import queue_notification
+from backend.order.paid import paid_total, paid_totals
 
 NOTE_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 1000
@@ -362,12 +363,16 @@ def refundable_amount(order: Order) -> Decimal:
     return order.total_charged_amount - granted
 
 
-def _refund_line_amount(line: OrderLine, quantity: int) -> Decimal:
-    """What `quantity` units of the line were paid: the line total shared by units, the last
-    units taking the rounding remainder, so refunding every unit gives back exactly the line."""
+def _refund_line_amount(line: OrderLine, quantity: int, paid: Decimal | None = None) -> Decimal:
+    """What `quantity` units of the line were paid: what the shopper paid for the line (its
+    total less its share of the order's 满减 and voucher, backend.order.paid) shared by units,
+    the last units taking the rounding remainder, so refunding every unit gives back exactly
+    what the line was paid."""
+    if paid is None:
+        paid = paid_total(line)
     if quantity >= line.quantity:
-        return line.total_price_gross_amount
-    return quantize_fen(line.total_price_gross_amount * quantity / line.quantity)
+        return paid
+    return quantize_fen(paid * quantity / line.quantity)
 
 
 def _granted_line_quantities(order: Order) -> dict:
@@ -383,8 +388,10 @@ def _granted_line_quantities(order: Order) -> dict:
 
 def _clean_refund_lines(order: Order, lines) -> list[tuple[OrderLine, int, str, Decimal]]:
     """(line, quantity, reason, amount) for each named line; typed errors naming the lines."""
+    lines = list(lines)
     seen: set = set()
     granted = _granted_line_quantities(order)
+    paid = paid_totals(line for line, _quantity, _reason in lines if line.order_id == order.pk)
     cleaned = []
     for line, quantity, reason in lines:
         if line.order_id != order.pk:
@@ -410,7 +417,9 @@ def _clean_refund_lines(order: Order, lines) -> list[tuple[OrderLine, int, str, 
         reason = clean_text(reason, field="reason", limit=REASON_MAX_LENGTH)
         already = granted.get(line.pk, 0)
         # Units already granted took their part of the line; this grant takes the next ones.
-        amount = _refund_line_amount(line, already + quantity) - _refund_line_amount(line, already)
+        amount = _refund_line_amount(line, already + quantity, paid[line.pk]) - _refund_line_amount(
+            line, already, paid[line.pk]
+        )
         cleaned.append((line, quantity, reason, amount))
     return cleaned
 

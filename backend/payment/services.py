@@ -30,6 +30,7 @@ from backend.core import audit
 from backend.core.money import quantize_fen
 from backend.order.events import add_event
 from backend.order.models import Order, OrderEvents
+from backend.order.paid import paid_totals
 from backend.order.payments import update_charge_status
 from backend.payment import transactions
 from backend.payment.error_codes import PaymentErrorCode
@@ -211,6 +212,7 @@ def refund_lines(order: Order, requested: list[tuple[Any, int]]) -> list[RefundL
         raise _error(_("同一订单行不能重复出现。"), PaymentErrorCode.INVALID, "lines")
     current = {str(line.pk): line for line in OrderLine.objects.filter(order=order, pk__in=ids)}
     done = refunded_quantities(order)
+    paid = paid_totals(current.values())
     result = []
     for line_id, (_line, quantity) in zip(ids, requested, strict=True):
         line = current.get(line_id)
@@ -223,14 +225,12 @@ def refund_lines(order: Order, requested: list[tuple[Any, int]]) -> list[RefundL
                 PaymentErrorCode.INVALID,
                 "lines",
             )
-        unit = quantize_fen(line.total_price_gross_amount / line.quantity)
+        # What the shopper paid for the line (less its share of the order's 满减 and voucher).
+        line_paid = paid[line.pk]
+        unit = quantize_fen(line_paid / line.quantity)
         # The last units take the line's remainder, so a line refunded in parts adds up to
         # exactly what was paid for it.
-        amount = (
-            line.total_price_gross_amount - unit * done.get(line_id, 0)
-            if quantity == left
-            else unit * quantity
-        )
+        amount = line_paid - unit * done.get(line_id, 0) if quantity == left else unit * quantity
         result.append(
             RefundLine(
                 line_id=line_id,

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from backend.core.money import FEN
 from backend.order.models import Order, OrderGrantedRefund, OrderLine
+from backend.order.paid import order_discount_shares, paid_totals
 from backend.poverty.attribution import ZERO, cumulative, line_benefit, split
 from backend.poverty.models import (
     BenefitEntry,
@@ -110,6 +111,8 @@ def record_payment(order: Order, *, at=None) -> list[ZoneSale]:
         ).values_list("order_line_id", flat=True)
     )
     exclusions: dict = {}
+    # What the shopper paid for each line: less its share of the order's 满减 and voucher.
+    paid = paid_totals(lines)
     sales: list[ZoneSale] = []
     pending: list[tuple[ZoneSale, list[tuple[int | None, int, int]]]] = []
     for line in lines:
@@ -119,9 +122,7 @@ def record_payment(order: Order, *, at=None) -> list[ZoneSale]:
         if certification.vendor_id not in exclusions:
             exclusions[certification.vendor_id] = exclusion_for(order, certification.vendor_id)
         excluded = exclusions[certification.vendor_id]
-        benefit = line_benefit(
-            certification, quantity=line.quantity, amount=line.total_price_gross_amount
-        )
+        benefit = line_benefit(certification, quantity=line.quantity, amount=paid[line.pk])
         sale = ZoneSale(
             kind=EntryKind.SALE,
             order_line=line,
@@ -131,7 +132,7 @@ def record_payment(order: Order, *, at=None) -> list[ZoneSale]:
             vendor_id=certification.vendor_id,
             mechanism=certification.mechanism,
             quantity=line.quantity,
-            amount=line.total_price_gross_amount,
+            amount=paid[line.pk],
             benefit_amount=benefit,
             excluded=excluded,
             occurred_at=at,
@@ -336,12 +337,15 @@ def refund_event_shares(order_ids) -> dict:
     named = named_refund_lines(all_events)
     granted = _granted_events(all_events)
     lines: dict = defaultdict(list)
-    for line_id, order_id, total in (
-        OrderLine.objects.filter(order_id__in=list(by_order))
-        .order_by("order_id", "sort_order", "pk")
-        .values_list("pk", "order_id", "total_price_gross_amount")
-    ):
-        lines[order_id].append((line_id, total))
+    order_lines = list(
+        OrderLine.objects.filter(order_id__in=list(by_order)).order_by(
+            "order_id", "sort_order", "pk"
+        )
+    )
+    # Refunds are shared by what was paid for each line, as settlement shares them.
+    paid = paid_totals(order_lines)
+    for line in order_lines:
+        lines[line.order_id].append((line.pk, paid[line.pk]))
     found: dict = {}
     for order_id, events in by_order.items():
         allocated = allocate_refunds(
@@ -446,6 +450,10 @@ def reconciliation_problems(*, order_ids=None) -> list[str]:
     reversed_amount: dict = defaultdict(lambda: ZERO)
     reversed_benefit: dict = defaultdict(lambda: ZERO)
     sale_lines: dict = {}
+    # A sale records what the shopper paid for its line (less the order discounts' share).
+    shares = order_discount_shares(
+        sales.filter(kind=EntryKind.SALE).values_list("order_line_id", flat=True)
+    )
     for sale in sales.select_related("order_line", "order").iterator(chunk_size=2000):
         total = sums.get(sale.pk, ZERO)
         if total != sale.benefit_amount:
@@ -455,7 +463,8 @@ def reconciliation_problems(*, order_ids=None) -> list[str]:
             line = sale.order_line
             if sale.order.charge_status not in paid:
                 problems.append(f"sale {sale.pk}: order #{sale.order.number} is not paid")
-            if sale.quantity != line.quantity or sale.amount != line.total_price_gross_amount:
+            line_paid = max(line.total_price_gross_amount - shares.get(line.pk, ZERO), ZERO)
+            if sale.quantity != line.quantity or sale.amount != line_paid:
                 problems.append(f"sale {sale.pk}: differs from order line {line.pk}")
         else:
             reversed_units[sale.order_line_id] += -sale.quantity

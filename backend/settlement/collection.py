@@ -37,6 +37,7 @@ from django.db.models.functions import Coalesce
 
 from backend.discount.models import DiscountFunding, OrderLineDiscount
 from backend.order.models import OrderLine
+from backend.order.paid import paid_totals
 from backend.payment.models import TransactionEvent, TransactionEventType
 from backend.routing.models import ShipmentLine, ShipmentStatus, TrackingAction, TrackingEvent
 from backend.settlement.allocation import ZERO, allocate_refunds, commission, split_by_quantity
@@ -175,20 +176,13 @@ def refund_shares(vendor: Vendor, *, until: dt.datetime | None = None, since=Non
         lines_by_order[line.order_id].append(line)
     named = named_refund_lines([event for events in by_order.values() for event in events])
     # Refunds are shared by what the shopper paid for each line: its total less its share of
-    # the order promotion and voucher (OrderLineDiscount rows of an OrderDiscount).
-    order_level: dict = defaultdict(lambda: ZERO)
-    for line_id, amount in OrderLineDiscount.objects.filter(
-        line__order_id__in=order_ids, order_discount__isnull=False
-    ).values_list("line_id", "amount"):
-        order_level[line_id] += amount
+    # the order promotion and voucher (backend.order.paid).
+    paid = paid_totals(line for lines in lines_by_order.values() for line in lines)
     found: list[RefundShare] = []
     for order_id, order_events in by_order.items():
         lines = {line.pk: line for line in lines_by_order[order_id]}
         allocated = allocate_refunds(
-            [
-                (pk, max(line.total_price_gross_amount - order_level[pk], ZERO))
-                for pk, line in lines.items()
-            ],
+            [(pk, paid[pk]) for pk in lines],
             [(event.pk, event.amount_value, named.get(event.pk)) for event in order_events],
         )
         events_by_pk = {event.pk: event for event in order_events}

@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce, Greatest
 from backend.brand.models import BrandLicence, LicenceStatus, PublicBrand
 from backend.divisions.models import Town, Village
 from backend.order.models import Order, OrderGrantedRefund, OrderLine, OrderStatus
+from backend.order.paid import paid_total_expression
 from backend.poverty.models import (
     BenefitEntry,
     Certification,
@@ -221,7 +222,8 @@ def leading_enterprises(start: dt.datetime, end: dt.datetime) -> Measure:
         )
         .exclude(order__status__in=NOT_SALES)
         .values("vendor_id")
-        .annotate(total=Sum("total_price_gross_amount"))
+        # What shoppers paid: less each line's share of its order's 满减 and voucher.
+        .annotate(total=Sum(paid_total_expression()))
         .values_list("vendor_id", "total")
     )
     return Decimal(len(names)), {

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.core import audit
+from backend.order.paid import paid_total
 from backend.tourism import codes
 from backend.tourism.booking import day_start, local_today, ticket_people, tourism_product_of
 from backend.tourism.models import (
@@ -43,11 +44,13 @@ def _window(tourism, line, issued_at: dt.datetime) -> tuple[dt.datetime, dt.date
 
 
 def _unit_prices(line) -> list[Decimal]:
-    """The line's paid total shared over its units to the fen (the last unit takes the rest)."""
+    """What the shopper paid for the line (its total less its share of the order's 满减 and
+    voucher) shared over its units to the fen (the last unit takes the rest)."""
     quantity = line.quantity
-    unit = _fen(line.total_price_gross_amount / quantity)
+    paid = paid_total(line)
+    unit = _fen(paid / quantity)
     prices = [unit] * quantity
-    prices[-1] = line.total_price_gross_amount - unit * (quantity - 1)
+    prices[-1] = paid - unit * (quantity - 1)
     return prices
 
 

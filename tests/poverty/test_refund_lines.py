@@ -78,3 +78,61 @@ def test_an_amount_below_the_named_lines_is_refused(zone, client):
     )["orderGrantRefundCreate"]
     assert body["errors"] == [{"field": "amount", "code": "INVALID"}]
     assert not ZoneSale.objects.filter(kind=EntryKind.REFUND).exists()
+
+
+def test_an_order_discount_lowers_the_zone_sale_and_the_line_refunds(zone):
+    """满99减10 over rice 3 × 30.00 and noodles 2 × 12.80 (115.60): the shopper paid 105.60.
+    The zone's sales count what was paid for each line, and refunding every line gives back
+    105.60, the discount's shares never refunded (backend.order.paid)."""
+    from backend.discount.models import DiscountFunding, OrderDiscount, OrderLineDiscount
+    from backend.discount.pricing import allocate
+    from backend.order.models import OrderLine
+    from backend.order.paid import paid_total_expression, paid_totals
+    from backend.order.services import grant_refund
+    from backend.payment.services import mark_order_paid
+
+    zone.certify(zone.rice)
+    zone.certify(zone.noodles)
+    order = zone.unpaid_order([(zone.rice_variant, 3), (zone.noodles_variant, 2)])
+    lines = list(order.lines.order_by("sort_order"))
+    discount = OrderDiscount.objects.create(
+        order=order,
+        type="promotion",
+        name="满99减10",
+        amount=Decimal("10.00"),
+        funded_by=DiscountFunding.PLATFORM,
+    )
+    shares = allocate(Decimal("10.00"), [line.total_price_gross_amount for line in lines])
+    for line, share in zip(lines, shares, strict=True):
+        OrderLineDiscount.objects.create(
+            line=line,
+            order_discount=discount,
+            type="promotion",
+            name="满99减10",
+            amount=share,
+            funded_by=DiscountFunding.PLATFORM,
+        )
+    order.total_gross_amount = order.total_net_amount = Decimal("105.60")
+    order.save()
+    mark_order_paid(order, user=zone.staff)
+    order.refresh_from_db()
+    paid = paid_totals(lines)
+    assert sum(paid.values()) == Decimal("105.60")
+    assert paid[lines[0].pk] == Decimal("90.00") - shares[0]
+    # The same figure in SQL, as the county dashboard sums it.
+    in_sql = dict(
+        OrderLine.objects.filter(order=order)
+        .annotate(paid=paid_total_expression())
+        .values_list("pk", "paid")
+    )
+    assert in_sql == paid
+    sales = {s.order_line_id: s.amount for s in ZoneSale.objects.filter(kind=EntryKind.SALE)}
+    assert sales == paid
+    granted = grant_refund(
+        order, user=zone.staff, lines=[(line, line.quantity, "整单退") for line in lines]
+    )
+    assert granted.amount_value == Decimal("105.60")
+    reversed_amounts = {
+        s.order_line_id: -s.amount for s in ZoneSale.objects.filter(kind=EntryKind.REFUND)
+    }
+    assert reversed_amounts == paid

@@ -152,3 +152,38 @@ def test_the_expiry_task_runs_from_beat():
 
     entry = settings.CELERY_BEAT_SCHEDULE["expire-tourism-vouchers"]
     assert entry["task"] == tasks.expire_vouchers.name
+
+
+def test_an_order_discount_is_not_refunded_twice(channel, tickets, shopper):
+    """满99减10 over two ¥60 tickets: the shopper paid ¥110, ¥55 a ticket. Refunding both gives
+    back ¥110 (never the ¥120 list total, which the gateway would refuse), one ticket ¥55."""
+    from backend.catalog.schedule import clear_memo
+    from backend.discount.models import PromotionType, RewardValueType
+    from backend.discount.rules import clear_snapshots
+    from backend.order.models import Order
+    from tests.discount.conftest import promotion
+
+    promotion(
+        channel,
+        type=PromotionType.ORDER,
+        value_type=RewardValueType.FIXED,
+        value=Decimal("10.00"),
+        min_subtotal=Decimal("99.00"),
+        name="满99减10",
+    )
+    clear_snapshots()
+    clear_memo()
+    vouchers, _day = bought(channel, tickets["adult"], shopper, quantity=2)
+    assert Order.objects.get().total_charged_amount == Decimal("110.00")
+    assert [v.price_amount for v in vouchers] == [Decimal("55.00"), Decimal("55.00")]
+    gql = shopper_gql(shopper)
+    first = gql.query(REFUND, {"ids": ids(vouchers[:1])})["tourismVoucherRefund"]
+    assert first["errors"] == []
+    assert first["amount"]["amount"] == 55.0
+    second = gql.query(REFUND, {"ids": ids(vouchers[1:])})["tourismVoucherRefund"]
+    assert second["errors"] == []
+    assert second["amount"]["amount"] == 55.0
+    refunds = TransactionEvent.objects.filter(type=TransactionEventType.REFUND_SUCCESS)
+    assert sum(e.amount_value for e in refunds) == Decimal("110.00")
+    clear_snapshots()
+    clear_memo()
