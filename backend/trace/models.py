@@ -360,6 +360,15 @@ class Recall(models.Model):
         verbose_name = _("召回")
         verbose_name_plural = _("召回")
         ordering = ["-opened_at"]
+        constraints = [
+            # Two inspectors recalling one batch at the same moment: the second waits for the
+            # first and is refused (ALREADY_RECALLED), so shoppers are told once.
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=models.Q(status="open"),
+                name="trace_one_open_recall_per_batch",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.batch.code} · {self.get_status_display()}"

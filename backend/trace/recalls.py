@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,14 +250,22 @@ def open_recall(
         raise _error("refund_policy", _("退款政策不正确。"), Code.INVALID)
     if Recall.objects.filter(batch=target, status=RecallStatus.OPEN).exists():
         raise _error("batch", _("这个批次已在召回中。"), Code.ALREADY_RECALLED)
+    try:
+        # The recall row first: under the one-open-recall-per-batch constraint a concurrent
+        # second recall waits here for the first to commit and is refused before it blocks
+        # any stock (no lock is taken on the batch before the stock rows, the order checkout
+        # takes them in).
+        with transaction.atomic():
+            recall = Recall.objects.create(
+                batch=target,
+                spot_check=spot_check,
+                reason=reason,
+                refund_policy=refund_policy,
+                opened_by=actor,
+            )
+    except IntegrityError:
+        raise _error("batch", _("这个批次已在召回中。"), Code.ALREADY_RECALLED) from None
     _block_stock(target, actor)
-    recall = Recall.objects.create(
-        batch=target,
-        spot_check=spot_check,
-        reason=reason,
-        refund_policy=refund_policy,
-        opened_by=actor,
-    )
     notices = [
         RecallNotice(
             recall=recall,
