@@ -397,6 +397,9 @@ WECHATPAY_API_BASE = os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixi
 # The public address the providers post their notifications to (https in production).
 PAYMENT_NOTIFY_BASE_URL = os.environ.get("PAYMENT_NOTIFY_BASE_URL", "")
 PAYMENT_SANDBOX = env_bool("PAYMENT_SANDBOX", False)
+# The storefront's public address, for links sent by SMS and e-mail (a recall notice, a staff
+# invitation) that a phone must be able to open. Defaults to `make run`'s address.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 PAYMENT_SANDBOX_PORT = int(os.environ.get("PAYMENT_SANDBOX_PORT", "8601"))
 
 # Security: strict in production, relaxed for local HTTP in development.

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from backend.brand.signature import signed
+from backend.core.links import public_link
 from backend.trace.models import Recall, SpotCheck
 from backend.vendors.notifications import owner_phones
 from backend.vendors.tasks import send_vendor_sms_task
@@ -66,7 +67,7 @@ def recall_text(notice) -> tuple[str, str]:
     values = {
         "product": batch.variant.product.name,
         "lot": batch.lot_number,
-        "link": ACK_PATH.format(token=notice.token),
+        "link": public_link(ACK_PATH.format(token=notice.token)),
     }
     text = signed(
         _(

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from backend.account.phone import normalize_phone
 from backend.brand.signature import signed
+from backend.core.links import public_link
 from backend.vendors.models import Vendor, VendorInvitation, VendorRole
 from backend.vendors.tasks import send_vendor_sms_task
 
@@ -88,7 +89,7 @@ def queue_invitation(invitation: VendorInvitation, token: str) -> None:
         "vendor": invitation.vendor.name,
         "role": VendorRole(invitation.role).label,
         "token": token,
-        "link": INVITATION_PATH.format(token=token),
+        "link": public_link(INVITATION_PATH.format(token=token)),
         "days": settings.VENDOR_INVITATION_DAYS,
     }
     with translation.override(settings.LANGUAGE_CODE):

@@ -46,4 +46,6 @@ def test_recall_notices_are_sent_and_refunded_by_a_real_worker(trace_world, cele
         notice.refresh_from_db()
     assert notice.notified_at is not None and notice.refunded_amount is not None
     assert [m.to for m in mail.outbox if "召回" in m.subject] == [["w@example.com"]]
-    assert len([t for t in sms("13900007777") if "召回通知" in t]) == 1
+    [text] = [t for t in sms("13900007777") if "召回通知" in t]
+    # The whole address of the acknowledgement page, so the shopper can tap it.
+    assert f"http://127.0.0.1:8000/trace/recall/{notice.token}/" in text
