@@ -85,7 +85,8 @@ class InclusionKind(models.TextChoices):
     SUPPLY = "supply", _("供货")
     JOB = "job", _("就业")
     AGENT_PURCHASE = "agent_purchase", _("代购")
-    # The seam for the training records of the training app (planned); counted when present.
+    # Recorded by hand here; the training app's attendance and jobs linked to a household
+    # are counted too (poverty.reports.inclusion).
     TRAINING = "training", _("培训")
 
 

@@ -255,7 +255,11 @@ def coverage(gained: Benefits) -> Coverage:
 def inclusion(year: int) -> Inclusion:
     """Registered people included this year: households supplying (a purchase mechanism) or
     employed (an employment mechanism) under a certification in force during the year,
-    agent purchases and training recorded for them (HouseholdInclusion)."""
+    agent purchases and training recorded for them (HouseholdInclusion), and the training
+    app's records: a member trained or a confirmed job linked to the household (the same
+    households the county dashboard's target 10 counts)."""
+    from backend.training import figures as training
+
     start, end = year_bounds(year)
     active = Household.objects.filter(is_active=True)
     members = dict(active.values_list("pk", "members"))
@@ -272,6 +276,8 @@ def inclusion(year: int) -> Inclusion:
         date__gte=start.date(), date__lt=end.date()
     ).values_list("household_id", "kind"):
         kinds[kind].add(household_id)
+    kinds[InclusionKind.TRAINING].update(training.low_income_household_ids_trained(start, end))
+    kinds[InclusionKind.JOB].update(training.low_income_household_ids_employed(start, end))
     by_kind = {}
     included: set = set()
     for kind, ids in kinds.items():

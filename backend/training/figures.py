@@ -132,23 +132,38 @@ def monthly_jobs_created(
     return counts
 
 
-def low_income_household_ids_trained_or_employed(
+def low_income_household_ids_trained(
     start: dt.datetime, end: dt.datetime, *, include_demo: bool = True
 ) -> set[int]:
-    """Households included in e-commerce through training or a confirmed job (target 10)."""
-    trained = (
+    """Registered low-income households with a member trained in the window."""
+    return set(
         _attendances(start, end, include_demo)
         .filter(attendee__household__isnull=False)
         .values_list("attendee__household_id", flat=True)
         .distinct()
     )
-    employed = (
+
+
+def low_income_household_ids_employed(
+    start: dt.datetime, end: dt.datetime, *, include_demo: bool = True
+) -> set[int]:
+    """Registered low-income households with a confirmed job starting in the window (the
+    household linked with its consent)."""
+    return set(
         _confirmed_jobs(start, end, include_demo)
         .filter(household__isnull=False)
         .values_list("household_id", flat=True)
         .distinct()
     )
-    return set(trained) | set(employed)
+
+
+def low_income_household_ids_trained_or_employed(
+    start: dt.datetime, end: dt.datetime, *, include_demo: bool = True
+) -> set[int]:
+    """Households included in e-commerce through training or a confirmed job (target 10)."""
+    return low_income_household_ids_trained(
+        start, end, include_demo=include_demo
+    ) | low_income_household_ids_employed(start, end, include_demo=include_demo)
 
 
 def touched_months(since: dt.datetime) -> set[dt.date]:
@@ -173,6 +188,8 @@ def touched_months(since: dt.datetime) -> set[dt.date]:
 
 __all__ = [
     "jobs_created",
+    "low_income_household_ids_employed",
+    "low_income_household_ids_trained",
     "low_income_household_ids_trained_or_employed",
     "low_income_jobs",
     "low_income_people_trained",

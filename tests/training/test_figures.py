@@ -142,3 +142,25 @@ def test_touched_months_name_the_months_a_late_change_affects(course, attendees,
         timezone.localdate().replace(day=1),
     }
     assert figures.touched_months(timezone.now()) == set()
+
+
+def test_the_zone_report_counts_the_households_training_and_jobs_reach(
+    course, attendees, household, other_household, vendor
+):
+    """The poverty zone's inclusion share and the dashboard's target 10 read the same records:
+    a member trained, a confirmed job linked with consent (poverty.reports.inclusion)."""
+    from backend.poverty.reports import inclusion
+
+    attend(make_session(course, local(2026, 3, 1, 9)), attendees[0])  # `household`
+    make_job(
+        vendor=vendor,
+        start_date=dt.date(2026, 4, 1),
+        household=other_household,
+        household_consent=True,
+    )
+    make_job(vendor=vendor, start_date=dt.date(2026, 4, 2), status=JobStatus.REPORTED)
+    found = inclusion(2026)
+    assert found.by_kind["training"] == (1, household.members)
+    assert found.by_kind["job"] == (1, other_household.members)
+    assert found.included_households == 2
+    assert inclusion(2025).included_households == 0
