@@ -43,15 +43,32 @@ def _window(tourism, line, issued_at: dt.datetime) -> tuple[dt.datetime, dt.date
     return issued_at, day_start(last) + dt.timedelta(days=1)
 
 
-def _unit_prices(line) -> list[Decimal]:
-    """What the shopper paid for the line (its total less its share of the order's 满减 and
-    voucher) shared over its units to the fen (the last unit takes the rest)."""
-    quantity = line.quantity
-    paid = paid_total(line)
-    unit = _fen(paid / quantity)
+def _per_unit(total: Decimal, quantity: int) -> list[Decimal]:
+    """`total` shared over `quantity` units to the fen (the last unit takes the rest)."""
+    unit = _fen(total / quantity)
     prices = [unit] * quantity
-    prices[-1] = paid - unit * (quantity - 1)
+    prices[-1] = total - unit * (quantity - 1)
     return prices
+
+
+def _unit_prices(line) -> list[Decimal]:
+    """What the shopper paid for each unit: the line's total less its share of the order's
+    满减 and voucher (backend.order.paid), per unit."""
+    return _per_unit(paid_total(line), line.quantity)
+
+
+def _settled_prices(line) -> list[Decimal]:
+    """What the venue is settled for each unit: the list price less only the discounts the
+    vendor funds (商家让利); a platform subsidy or brand-programme discount is paid to the
+    venue by the marketplace (issue #11's rule, as settlement.collection applies it to
+    goods). A line without discount rows was sold at its total."""
+    from backend.settlement.collection import vendor_discounts
+
+    funded = vendor_discounts([line.pk]).get(line.pk)
+    if funded is None:
+        return _per_unit(line.total_price_gross_amount, line.quantity)
+    listed = line.undiscounted_unit_price_gross_amount * line.quantity
+    return _per_unit(listed - min(funded, listed), line.quantity)
 
 
 def _new_voucher(**fields) -> TourismVoucher:
@@ -90,6 +107,7 @@ def issue_vouchers(order, *, at: dt.datetime | None = None) -> list[TourismVouch
         valid_from, valid_until = _window(tourism, line, issued_at)
         names = list(line.visitor_names or [])
         venue = tourism.venue
+        settled_prices = _settled_prices(line)
         for unit, price in enumerate(_unit_prices(line), start=1):
             if (line.pk, unit) in existing:
                 continue
@@ -114,14 +132,15 @@ def issue_vouchers(order, *, at: dt.datetime | None = None) -> list[TourismVouch
                 issued_at=issued_at,
                 status_changed_at=issued_at,
             )
-            commission = _fen(price * venue.commission_rate)
+            settled = settled_prices[unit - 1]
+            commission = _fen(settled * venue.commission_rate)
             VenueLedgerEntry.objects.create(
                 venue=venue,
                 voucher=voucher,
                 kind=VenueLedgerKind.SALE,
-                amount=price,
+                amount=settled,
                 commission=commission,
-                net=price - commission,
+                net=settled - commission,
                 occurred_at=issued_at,
             )
             created.append(voucher)

@@ -147,16 +147,17 @@ def refund_vouchers(
                 slot=voucher.slot,
                 amount=voucher.people,
             )
-            commission = (q.amount * voucher.venue.commission_rate).quantize(
+            reversed_amount = _venue_share(voucher, q.amount)
+            commission = (reversed_amount * voucher.venue.commission_rate).quantize(
                 FEN, rounding=ROUND_HALF_UP
             )
             VenueLedgerEntry.objects.create(
                 venue=voucher.venue,
                 voucher=voucher,
                 kind=VenueLedgerKind.REFUND,
-                amount=-q.amount,
+                amount=-reversed_amount,
                 commission=-commission,
-                net=-(q.amount - commission),
+                net=-(reversed_amount - commission),
                 occurred_at=now,
             )
         audit.record(
@@ -172,6 +173,23 @@ def refund_vouchers(
             },
         )
     return locked
+
+
+def _venue_share(voucher: TourismVoucher, refunded: Decimal) -> Decimal:
+    """What the venue gives back when the shopper gets `refunded` of the voucher's paid
+    price: its settled amount (the SALE entry, list price less vendor-funded discounts) in
+    the same proportion, all of it for a full refund. A platform-funded discount is the
+    platform's to take back, not the venue's."""
+    settled = (
+        VenueLedgerEntry.objects.filter(voucher=voucher, kind=VenueLedgerKind.SALE)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    if settled is None or voucher.price_amount <= 0:
+        return refunded
+    if refunded >= voucher.price_amount:
+        return settled
+    return (settled * refunded / voucher.price_amount).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
 def _grant(order, vouchers, quotes, total: Decimal, note: str, user) -> None:

@@ -187,3 +187,37 @@ def test_an_order_discount_is_not_refunded_twice(channel, tickets, shopper):
     assert sum(e.amount_value for e in refunds) == Decimal("110.00")
     clear_snapshots()
     clear_memo()
+
+
+def test_a_platform_funded_discount_is_not_taken_from_the_venue(channel, tickets, shopper):
+    """满99减10 paid by the platform: the shopper pays ¥55 a ticket, the venue is settled the
+    ¥60 list price (the marketplace pays it the subsidy, as for goods), and a refund takes
+    back from the venue what it was settled, while the shopper gets back what they paid."""
+    from backend.catalog.schedule import clear_memo
+    from backend.discount.models import DiscountFunding, PromotionType, RewardValueType
+    from backend.discount.rules import clear_snapshots
+    from tests.discount.conftest import promotion
+
+    promotion(
+        channel,
+        type=PromotionType.ORDER,
+        value_type=RewardValueType.FIXED,
+        value=Decimal("10.00"),
+        min_subtotal=Decimal("99.00"),
+        name="满99减10",
+        funded_by=DiscountFunding.PLATFORM,
+    )
+    clear_snapshots()
+    clear_memo()
+    vouchers, _day = bought(channel, tickets["adult"], shopper, quantity=2)
+    sales = VenueLedgerEntry.objects.filter(kind="sale").order_by("pk")
+    assert [(e.amount, e.commission, e.net) for e in sales] == [
+        (Decimal("60.00"), Decimal("2.40"), Decimal("57.60"))
+    ] * 2
+    result = shopper_gql(shopper).query(REFUND, {"ids": ids(vouchers[:1])})["tourismVoucherRefund"]
+    assert result["errors"] == []
+    assert result["amount"]["amount"] == 55.0
+    reversal = VenueLedgerEntry.objects.get(kind="refund")
+    assert (reversal.amount, reversal.net) == (Decimal("-60.00"), Decimal("-57.60"))
+    clear_snapshots()
+    clear_memo()
