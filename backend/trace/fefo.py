@@ -103,8 +103,15 @@ def _record_sales(rows: list[BatchAllocation]) -> None:
 
 
 def release_batches(order) -> int:
-    """Give back the batch quantities of a cancelled order's lines (deallocate_order)."""
-    rows = list(BatchAllocation.objects.filter(order_line__order=order).order_by("batch_id", "pk"))
+    """Give back the batch quantities of a cancelled order's lines (deallocate_order), and
+    say so on each batch's trail: the reservation's 售出 event stays (the chain is
+    append-only), followed by the units going back to stock, so the public journey does not
+    show a sale that did not happen as the last word."""
+    rows = list(
+        BatchAllocation.objects.filter(order_line__order=order)
+        .select_related("batch")
+        .order_by("batch_id", "pk")
+    )
     if not rows:
         return 0
     list(
@@ -112,10 +119,25 @@ def release_batches(order) -> int:
         .filter(pk__in={row.batch_id for row in rows})
         .order_by("pk")
     )
+    from backend.trace.services import append_event
+
     released = 0
+    now = timezone.now()
     for row in rows:
         Batch.objects.filter(pk=row.batch_id).update(
             quantity_allocated=F("quantity_allocated") - row.quantity
+        )
+        append_event(
+            batch=row.batch,
+            biz_step=BizStep.STORING,
+            event_time=now,
+            read_point_kind=ReadPointKind.WAREHOUSE,
+            read_point_id=f"vendor-{row.batch.vendor_id}",
+            read_point_name=_("线上订单"),
+            source=EventSource.ALLOCATION,
+            quantity=row.quantity,
+            disposition="sellable_accessible",
+            note=_("订单取消，数量退回本批次"),
         )
         released += row.quantity
     BatchAllocation.objects.filter(pk__in=[row.pk for row in rows]).delete()

@@ -59,6 +59,15 @@ def test_cancelling_gives_the_batch_quantity_back(trace_world):
     batch.refresh_from_db()
     assert batch.quantity_allocated == 0
     assert not BatchAllocation.objects.filter(order_line__order=order).exists()
+    # The trail says so after the reservation, and the chain still verifies.
+    last_two = list(batch.events.order_by("-sequence")[:2])[::-1]
+    assert [(e.biz_step, e.disposition, e.quantity) for e in last_two] == [
+        ("retail_selling", "reserved", 3),
+        ("storing", "sellable_accessible", 3),
+    ]
+    from backend.trace.chain import verify_batch
+
+    assert verify_batch(batch) == []
 
 
 @pytest.mark.django_db(transaction=True)
