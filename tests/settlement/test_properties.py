@@ -103,9 +103,12 @@ def build(channel, vendors, orders):
     return refunds
 
 
+# The same 30 examples on every run (derandomize): a random run found the known defect
+# tested below, and CI must not pass or fail by chance; drop derandomize to explore others.
 @settings(
     max_examples=30,
     deadline=None,
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(orders=st.lists(order_spec, min_size=1, max_size=6))
@@ -234,4 +237,32 @@ def check_statements(channel, orders):
     assert (
         sum((s.refund_amount for ss in statements.values() for s in ss), Decimal(0))
         == total_refunded_to_sold
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "Known defect (found by a random run of the property test above, 2026-12-07): a refund "
+        "recorded after a statement was issued but dated before an already-settled refund of "
+        "the same order is allocated first on the next draft, so the two refunds' shares of a "
+        "line are settled twice (0.02 for a 0.01 line). Settled shares must stay fixed when "
+        "a backdated refund arrives; refund_shares re-allocates from scratch."
+    ),
+)
+def test_a_backdated_refund_does_not_settle_a_line_twice(channel):
+    check_statements(
+        channel,
+        [
+            {
+                "lines": [
+                    {"vendor": 0, "cents": 1, "discount_cents": 0, "quantity": 1, "delivered": 0}
+                ],
+                "refunds": [
+                    {"per_mille": 852, "day": 92, "late": True},
+                    {"per_mille": 919, "day": 110, "late": False},
+                ],
+                "shipping_cents": 0,
+            }
+        ],
     )
