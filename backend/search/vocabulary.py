@@ -11,6 +11,7 @@ small one.
 from __future__ import annotations
 
 import bisect
+import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -210,7 +211,4 @@ SUGGEST_SCAN = 2000
 
 
 def _capped(keys: Iterator[str]) -> Iterator[str]:
-    for n, key in enumerate(keys):
-        if n >= SUGGEST_SCAN:
-            return
-        yield key
+    return itertools.islice(keys, SUGGEST_SCAN)

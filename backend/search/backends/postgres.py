@@ -29,10 +29,6 @@ WEIGHTS = "{0.1,0.2,0.4,1.0}"
 UNINDEXED_LIMIT = 1000
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def query_terms(query: str) -> list[str]:
     return parse(query, correct=False).words
 
@@ -114,15 +110,13 @@ class PostgresBackend(SearchBackend):
         # text match alone is a semi-join PostgreSQL estimates well (the documents' key is
         # unique), so thousands of matches get hash joins; a UNION with the fallback hid the
         # estimate (200 rows) and made it join the catalogue row by row.
-        words = parsed.text.split()[:8]
+        every_word = Q()
+        for word in parsed.text.split()[:8]:
+            every_word &= Q(search_document__icontains=word) | Q(name__icontains=word)
         unindexed = list(
-            Product.objects.filter(search_index_dirty=True)
-            .extra(
-                where=["(UPPER(search_document) LIKE UPPER(%s) OR UPPER(name) LIKE UPPER(%s))"]
-                * len(words),
-                params=[f"%{_like_escape(word)}%" for word in words for _twice in (0, 1)],
-            )
-            .values_list("pk", flat=True)[:UNINDEXED_LIMIT]
+            Product.objects.filter(every_word, search_index_dirty=True).values_list(
+                "pk", flat=True
+            )[:UNINDEXED_LIMIT]
         )
         matched = Q(TextMatch(parsed.tsquery))
         if unindexed:
