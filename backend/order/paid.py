@@ -40,14 +40,16 @@ def order_discount_shares(line_ids: Iterable | QuerySet) -> dict:
     )
 
 
+def paid_of(line: OrderLine, shares: dict) -> Decimal:
+    """What the shopper paid for `line`, given `shares` from order_discount_shares."""
+    return max(line.total_price_gross_amount - shares.get(line.pk, ZERO), ZERO)
+
+
 def paid_totals(lines: Iterable[OrderLine]) -> dict:
     """Line pk → what the shopper paid for the line (one query for all the lines)."""
     lines = list(lines)
     shares = order_discount_shares(line.pk for line in lines)
-    return {
-        line.pk: max(line.total_price_gross_amount - shares.get(line.pk, ZERO), ZERO)
-        for line in lines
-    }
+    return {line.pk: paid_of(line, shares) for line in lines}
 
 
 def paid_total(line: OrderLine) -> Decimal:

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from backend.core.money import FEN
 from backend.order.models import Order, OrderGrantedRefund, OrderLine
-from backend.order.paid import order_discount_shares, paid_totals
+from backend.order.paid import order_discount_shares, paid_of, paid_totals
 from backend.poverty.attribution import ZERO, cumulative, line_benefit, split
 from backend.poverty.models import (
     BenefitEntry,
@@ -463,8 +463,7 @@ def reconciliation_problems(*, order_ids=None) -> list[str]:
             line = sale.order_line
             if sale.order.charge_status not in paid:
                 problems.append(f"sale {sale.pk}: order #{sale.order.number} is not paid")
-            line_paid = max(line.total_price_gross_amount - shares.get(line.pk, ZERO), ZERO)
-            if sale.quantity != line.quantity or sale.amount != line_paid:
+            if sale.quantity != line.quantity or sale.amount != paid_of(line, shares):
                 problems.append(f"sale {sale.pk}: differs from order line {line.pk}")
         else:
             reversed_units[sale.order_line_id] += -sale.quantity
