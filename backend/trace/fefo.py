@@ -82,24 +82,30 @@ def assign_batches(allocations) -> list[BatchAllocation]:
     return created
 
 
-def _record_sales(rows: list[BatchAllocation]) -> None:
-    """One retail_selling event per batch and order: the sale is part of the batch's journey
-    (without the shopper: the public page shows only the quantity)."""
+def _record_order_event(row: BatchAllocation, when, *, biz_step: str, disposition: str, note=""):
+    """An online order's event on the allocated batch's trail (without the shopper: the
+    public page shows only the quantity)."""
     from backend.trace.services import append_event
 
+    append_event(
+        batch=row.batch,
+        biz_step=biz_step,
+        event_time=when,
+        read_point_kind=ReadPointKind.WAREHOUSE,
+        read_point_id=f"vendor-{row.batch.vendor_id}",
+        read_point_name=_("线上订单"),
+        source=EventSource.ALLOCATION,
+        quantity=row.quantity,
+        disposition=disposition,
+        note=note,
+    )
+
+
+def _record_sales(rows: list[BatchAllocation]) -> None:
+    """One retail_selling event per batch and order: the sale is part of the batch's journey."""
     now = timezone.now()
     for row in rows:
-        append_event(
-            batch=row.batch,
-            biz_step=BizStep.RETAIL_SELLING,
-            event_time=now,
-            read_point_kind=ReadPointKind.WAREHOUSE,
-            read_point_id=f"vendor-{row.batch.vendor_id}",
-            read_point_name=_("线上订单"),
-            source=EventSource.ALLOCATION,
-            quantity=row.quantity,
-            disposition="reserved",
-        )
+        _record_order_event(row, now, biz_step=BizStep.RETAIL_SELLING, disposition="reserved")
 
 
 def release_batches(order) -> int:
@@ -119,23 +125,16 @@ def release_batches(order) -> int:
         .filter(pk__in={row.batch_id for row in rows})
         .order_by("pk")
     )
-    from backend.trace.services import append_event
-
     released = 0
     now = timezone.now()
     for row in rows:
         Batch.objects.filter(pk=row.batch_id).update(
             quantity_allocated=F("quantity_allocated") - row.quantity
         )
-        append_event(
-            batch=row.batch,
+        _record_order_event(
+            row,
+            now,
             biz_step=BizStep.STORING,
-            event_time=now,
-            read_point_kind=ReadPointKind.WAREHOUSE,
-            read_point_id=f"vendor-{row.batch.vendor_id}",
-            read_point_name=_("线上订单"),
-            source=EventSource.ALLOCATION,
-            quantity=row.quantity,
             disposition="sellable_accessible",
             note=_("订单取消，数量退回本批次"),
         )
