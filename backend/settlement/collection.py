@@ -98,12 +98,7 @@ def sales_of(shipment_lines) -> list[Sale]:
     shares: dict[int, tuple[Decimal, Decimal]] = {}
     for order_line_id, parts in parcels.items():
         line = order_lines[order_line_id]
-        listed = line.undiscounted_unit_price_gross_amount * line.quantity
-        discount = vendor_funded.get(order_line_id)
-        if discount is None:  # an order from before the discount app: all the vendor's
-            discount = max(listed - line.total_price_gross_amount, ZERO)
-        discount = min(discount, listed)
-        paid = listed - discount
+        paid, discount = settled_line(line, vendor_funded.get(order_line_id))
         # Units beyond the line's quantity (a parcel planned again) carry no money.
         quantities, carried = [], 0
         for _, quantity in parts:
@@ -126,6 +121,20 @@ def sales_of(shipment_lines) -> list[Sale]:
         )
         for row in shipment_lines
     ]
+
+
+def settled_line(line: OrderLine, vendor_funded: Decimal | None) -> tuple[Decimal, Decimal]:
+    """(what the vendor is settled for the whole line, the vendor's own discount on it): the
+    list price less only the discounts the vendor funds (`vendor_funded`, from
+    vendor_discounts); platform subsidies and brand-programme discounts are paid to the vendor
+    by the marketplace. A line without discount rows (`None`: an order from before the
+    discount app) counts every discount as the vendor's."""
+    listed = line.undiscounted_unit_price_gross_amount * line.quantity
+    discount = vendor_funded
+    if discount is None:
+        discount = max(listed - line.total_price_gross_amount, ZERO)
+    discount = min(discount, listed)
+    return listed - discount, discount
 
 
 def vendor_discounts(order_line_ids) -> dict:

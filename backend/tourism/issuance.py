@@ -59,16 +59,11 @@ def _unit_prices(line) -> list[Decimal]:
 
 def _settled_prices(line) -> list[Decimal]:
     """What the venue is settled for each unit: the list price less only the discounts the
-    vendor funds (商家让利); a platform subsidy or brand-programme discount is paid to the
-    venue by the marketplace (issue #11's rule, as settlement.collection applies it to
-    goods). A line without discount rows was sold at its total."""
-    from backend.settlement.collection import vendor_discounts
+    vendor funds (商家让利), by the rule settlement applies to goods (issue #11)."""
+    from backend.settlement.collection import settled_line, vendor_discounts
 
-    funded = vendor_discounts([line.pk]).get(line.pk)
-    if funded is None:
-        return _per_unit(line.total_price_gross_amount, line.quantity)
-    listed = line.undiscounted_unit_price_gross_amount * line.quantity
-    return _per_unit(listed - min(funded, listed), line.quantity)
+    settled, _discount = settled_line(line, vendor_discounts([line.pk]).get(line.pk))
+    return _per_unit(settled, line.quantity)
 
 
 def _new_voucher(**fields) -> TourismVoucher:
