@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Sum
 from django.utils import timezone
 
+from backend.catalog.cache import bump_catalog_version
 from backend.catalog.models import (
     AssignedProductAttributeValue,
     Product,
@@ -208,6 +209,11 @@ def _refresh_batch(ids: list[int]) -> int:
             "WHERE id = ANY(%s) AND search_index_dirty AND updated_at <= %s",
             [[row[0] for row in rows], read_from],
         )
+        # Cached catalog responses (GraphQL's, the storefront's listings) keyed by the catalog
+        # version were made with the old documents' matches and ranks: after the product's own
+        # change bumped the version, a search in the second before this refresh would
+        # otherwise keep its answer until the cache's time-to-live.
+        transaction.on_commit(bump_catalog_version)
     return len(rows)
 
 

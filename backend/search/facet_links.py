@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from backend.search.selectors import PRICE_BANDS, FacetSelection, facets_for
+from backend.search.selectors import PRICE_BANDS, Facets, FacetSelection, facets_for
 
 
 @dataclass
@@ -64,8 +64,12 @@ class SearchFacetLinks:
         return self._url(FacetSelection())
 
     @cached_property
+    def facets(self) -> Facets:
+        return facets_for(self.products)
+
+    @cached_property
     def groups(self) -> list[FacetGroup]:
-        facets = facets_for(self.products)
+        facets = self.facets
         price_counts = {(lo, hi): n for lo, hi, n in facets.price_band}
         groups = [
             FacetGroup(

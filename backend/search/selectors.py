@@ -30,6 +30,10 @@ class Facets:
     certification: list[tuple[str, int]] = field(default_factory=list)
     price_band: list[tuple[Decimal | None, Decimal | None, int]] = field(default_factory=list)
     poverty_zone: int = 0
+    # The attribute values (ids) the matched products or their variants carry: the storefront
+    # listing's attribute filters for a search, from this statement rather than a query of
+    # their own that ran the search again per value (backend.storefront.filters.facet_values).
+    attribute_values: list[int] = field(default_factory=list)
     # How many products matched: the same statement's count, so a caller that shows both
     # the facets and the total does not run the search a second time to count it.
     total: int = 0
@@ -64,6 +68,15 @@ UNION ALL
 SELECT 'price_band', ({band})::text, count(*) FROM m WHERE m.min_price IS NOT NULL GROUP BY 2
 UNION ALL
 SELECT 'poverty_zone', '', count(*) FROM m WHERE m.poverty_zone
+UNION ALL
+SELECT 'attribute_value', a.value_id::text, count(*)
+FROM m JOIN catalog_assignedproductattributevalue a ON a.product_id = m.id
+GROUP BY 2
+UNION ALL
+SELECT 'attribute_value', a.value_id::text, count(*)
+FROM m JOIN catalog_productvariant v ON v.product_id = m.id
+JOIN catalog_assignedvariantattributevalue a ON a.variant_id = v.id
+GROUP BY 2
 UNION ALL
 SELECT 'total', '', count(*) FROM m
 """
@@ -118,6 +131,8 @@ def facets_for(products: QuerySet) -> Facets:
     ]
     result.poverty_zone = sum(n for _value, n in counts.get("poverty_zone", []))
     result.total = sum(n for _value, n in counts.get("total", []))
+    carried = counts.get("attribute_value", [])
+    result.attribute_values = sorted({int(value) for value, _n in carried})
     return result
 
 

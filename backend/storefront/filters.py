@@ -103,15 +103,22 @@ def _price(params: QueryDict, name: str, errors: list[str]) -> Decimal | None:
     return amount
 
 
-def facet_values(products: QuerySet) -> list[Facet]:
-    """The filterable attribute values carried by `products` or their variants (one query)."""
-    ids = products.values("pk")
-    values = (
-        AttributeValue.objects.filter(
-            attribute__filterable_in_storefront=True,
-            attribute__input_type=AttributeInputType.DROPDOWN,
-        )
-        .filter(
+def facet_values(products: QuerySet, *, value_ids: list[int] | None = None) -> list[Facet]:
+    """The filterable attribute values carried by `products` or their variants (one query).
+
+    A search passes `value_ids`, the values its facet statement found among the matched
+    products (backend.search.selectors.facets_for): a broad search's products are then not
+    searched again for each attribute value (a correlated EXISTS per value, ~0.5 s for a word
+    matching 20,000 of 100,000 products)."""
+    values = AttributeValue.objects.filter(
+        attribute__filterable_in_storefront=True,
+        attribute__input_type=AttributeInputType.DROPDOWN,
+    )
+    if value_ids is not None:
+        values = values.filter(pk__in=value_ids)
+    else:
+        ids = products.values("pk")
+        values = values.filter(
             Q(
                 Exists(
                     AssignedProductAttributeValue.objects.filter(
@@ -127,7 +134,8 @@ def facet_values(products: QuerySet) -> list[Facet]:
                 )
             )
         )
-        .exclude(attribute__slug__in=RESERVED_PARAMETERS)
+    values = (
+        values.exclude(attribute__slug__in=RESERVED_PARAMETERS)
         .select_related("attribute")
         .order_by("attribute__storefront_search_position", "attribute__slug", "sort_order", "pk")
     )

@@ -37,6 +37,7 @@ from backend.checkout.calculations import load_checkout_info
 from backend.checkout.lines import checkout_problems
 from backend.merchandising import selectors as merchandising
 from backend.search import selectors as search_selectors
+from backend.search.facet_links import SearchFacetLinks
 from backend.storefront import selectors
 from backend.storefront.cart import (
     add_to_cart,
@@ -177,14 +178,26 @@ def home(request):
 class Listing:
     """A filtered, sorted, paginated product list; queries run when the template asks."""
 
-    def __init__(self, request, products: QuerySet, channel: Channel, *, search: str = ""):
+    def __init__(
+        self,
+        request,
+        products: QuerySet,
+        channel: Channel,
+        *,
+        search: str = "",
+        search_facets: SearchFacetLinks | None = None,
+    ):
         self.params = request.GET
         self.products = products
         self.channel = channel
         self.search = search
+        self.search_facets = search_facets
 
     @cached_property
     def facets(self):
+        if self.search_facets is not None:
+            # The search's own facet statement names the attribute values its products carry.
+            return facet_values(self.products, value_ids=self.search_facets.facets.attribute_values)
         return facet_values(self.products)
 
     @cached_property
@@ -205,7 +218,12 @@ class Listing:
         ordered = apply_listing_query(
             selectors.with_card_data(self.products, self.channel), self.query, self.channel
         )
-        return Paginator(ordered, PAGE_SIZE).get_page(self.params.get("page"))
+        paginator = Paginator(ordered, PAGE_SIZE)
+        if self.search_facets is not None and not self.query.is_filtered:
+            # The search's facet statement counted the same products (the search and its
+            # facet picks, nothing more): no second run of the search to count them.
+            paginator.count = self.search_facets.facets.total
+        return paginator.get_page(self.params.get("page"))
 
     @cached_property
     def cards(self):
@@ -224,7 +242,15 @@ def _render_listing(request, *, template_context: dict, products: QuerySet, sear
     context = template_context
     channel = context["channel"]
     context["listing"] = (
-        Listing(request, products, channel, search=search) if channel is not None else None
+        Listing(
+            request,
+            products,
+            channel,
+            search=search,
+            search_facets=context.get("search_facets"),
+        )
+        if channel is not None
+        else None
     )
     context["max_query_length"] = MAX_QUERY_LENGTH
     return render(request, "storefront/listing.html", context)
@@ -304,8 +330,6 @@ def search(request):
     products = found.products if found else products.none()
     if found:
         # Facet links with counts (category, price band, town, certification, vendor, zone).
-        from backend.search.facet_links import SearchFacetLinks
-
         selection = search_selectors.FacetSelection.from_params(request.GET)
         products = search_selectors.filter_by_facets(products, selection)
         context["search_facets"] = SearchFacetLinks(

@@ -101,3 +101,24 @@ def test_the_task_drains_the_queue_and_writes_the_documents():
     refresh_pending_documents()
     assert not SearchDocument.objects.filter(product_id=gone).exists()
     assert refresh_pending_documents() == 0
+
+
+def test_writing_documents_moves_the_catalog_version_on_after_the_commit():
+    """Responses cached under the catalog version (GraphQL's, the storefront listings') hold
+    the old documents' matches; the refresh that writes new ones moves the version on, and
+    only once the documents are committed."""
+    from django.db import transaction
+
+    from backend.catalog.cache import catalog_version
+    from backend.search.documents import refresh_documents
+    from tests.factories import ProductFactory
+
+    product = ProductFactory(name="东王集大米")
+    before = catalog_version()
+    with transaction.atomic():
+        assert refresh_documents([product.pk]) == 1
+        assert catalog_version() == before  # not yet: a reader would cache the old answer
+    after = catalog_version()
+    assert after > before
+    assert refresh_documents([]) == 0
+    assert catalog_version() == after  # nothing written, nothing moved

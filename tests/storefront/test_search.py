@@ -195,3 +195,40 @@ def test_zone_facet_narrows_to_products_of_the_poverty_zone(client, rice_shop):
     }
     zone = client.get(facets["poverty_zone"]["扶贫专区商品"][1])
     assert [c.product.name for c in zone.context["listing"].cards] == ["燕尾港大米"]
+
+
+def test_search_listing_reads_attribute_filters_and_count_from_the_facet_statement(
+    client, rice_shop
+):
+    """The listing's attribute filters and its page count for a search come from the search's
+    facet statement: the same values the per-value query finds over the same products, the
+    same count, and no second COUNT of the search unless a listing filter narrows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from backend.search.selectors import search
+    from backend.storefront.filters import facet_values
+    from backend.storefront.selectors import listed_products
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "米"})
+    listing = response.context["listing"]
+    found = search(listed_products(rice_shop.channel), "米").products
+
+    def named(facets):
+        return {f.attribute.slug: [v.value.slug for v in f.values] for f in facets}
+
+    assert named(listing.facets) == named(facet_values(found))
+    assert {"origin", "certification"} <= set(named(listing.facets))
+    assert listing.page.paginator.count == found.count() == 3
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    # The one COUNT that runs the text search is the brand-licence filter's (its licence
+    # window is read at request time); the page count is not a second one.
+    assert [sql for sql in counts if "@@" in sql] == [
+        sql for sql in counts if "@@" in sql and "brand_brandlicence" in sql
+    ]
+    assert len([sql for sql in counts if "@@" in sql]) == 1
+
+    narrowed = client.get("/search/", {"q": "米", "origin": "燕尾港镇"})
+    assert narrowed.context["listing"].page.paginator.count == 1
+    assert [c.product.name for c in narrowed.context["listing"].cards] == ["燕尾港大米"]
