@@ -7,9 +7,12 @@ pictures) with their search documents built in bulk per chunk, then the vocabula
 
 Prints: the setup times; p50/p95 of one storefront search (parse, match and rank, first page
 of 20, then the facet counts) at concurrency 1 and 8 over the queries of the relevance set;
-and the lag from a product update to its visibility in search through the real path
-(post_save → on_commit → PendingRefresh queue → debounced Celery task on a worker started
-here with its own Redis database as broker). `--rebuild` also times a full rebuild_all().
+the whole storefront search page (`/search/?q=`, through Django's test client in this
+process: the view, every statement it runs and the template) first seen (the catalog version
+moved on before each request, so no cached fragment serves it) and repeated; and the lag
+from a product update to its visibility in search through the real path (post_save →
+on_commit → PendingRefresh queue → debounced Celery task on a worker started here with its
+own Redis database as broker). `--rebuild` also times a full rebuild_all().
 
     .venv/bin/python bench/search.py --synthetic 20000      # a smaller catalog first
     .venv/bin/python bench/search.py                        # 100,000 synthetic products
@@ -98,12 +101,67 @@ def add_synthetic(count: int, chunk: int = 5000) -> None:
     )
 
 
+def storefront_page(queries: list[str], rounds: int) -> None:
+    """The storefront's search page as a shopper gets it, in this process through Django's test
+    client: first seen (the catalog version moved on before each request, so neither the
+    listing's cached fragment nor any other cached answer serves it), then repeated (each
+    query once before timing, so the cached fragments serve it as they would a popular word)."""
+    from django.db import connection
+    from django.test import Client
+
+    from backend.catalog.cache import bump_catalog_version
+
+    def fetch(client: Client, query: str, cold: bool) -> float:
+        if cold:
+            bump_catalog_version()
+        t = time.perf_counter()
+        response = client.get("/search/", {"q": query})
+        seconds = time.perf_counter() - t
+        if response.status_code != 200:
+            raise SystemExit(f"/search/?q={query}: {response.status_code}")
+        return seconds
+
+    for label, cold in (("first seen", True), ("repeated", False)):
+        if not cold:
+            warm = Client(HTTP_HOST="127.0.0.1")
+            for q in queries:
+                fetch(warm, q, False)
+        for concurrency in (1, 8):
+            timings: list[float] = []
+            lock = threading.Lock()
+
+            def worker(n: int, cold=cold, concurrency=concurrency, lock=lock, timings=timings):
+                client = Client(HTTP_HOST="127.0.0.1")
+                local = [
+                    fetch(client, queries[(n + i) % len(queries)], cold)
+                    for i in range(rounds // concurrency)
+                ]
+                with lock:
+                    timings.extend(local)
+                connection.close()
+
+            threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+            t0 = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - t0
+            print(
+                f"storefront /search/ page, {label}, concurrency {concurrency}: "
+                f"{len(timings)} pages, {len(timings) / elapsed:.1f}/s, "
+                "p50 {:.1f} ms, p95 {:.1f} ms".format(*p50_p95(timings)),
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--skip-prepare", action="store_true")
     parser.add_argument("--lag-only", action="store_true", help="only the update-to-visible lag")
+    parser.add_argument("--page-only", action="store_true", help="only the storefront search page")
     parser.add_argument(
         "--rebuild", action="store_true", help="also time rebuild_all() over every product"
     )
@@ -172,7 +230,7 @@ def main() -> None:
         one(q)
     for values in [*parts.values(), graphql]:
         values.clear()
-    if not args.lag_only:
+    if not args.lag_only and not args.page_only:
         from backend.search.selectors import suggestions
 
         typed: list[float] = []
@@ -186,7 +244,7 @@ def main() -> None:
                 len(typed), *p50_p95(typed)
             )
         )
-    for concurrency in () if args.lag_only else (1, 8):
+    for concurrency in () if args.lag_only or args.page_only else (1, 8):
         timings: list[float] = []
         lock = threading.Lock()
 
@@ -223,6 +281,10 @@ def main() -> None:
         for values in [*parts.values(), graphql]:
             values.clear()
 
+    if not args.lag_only:
+        storefront_page(queries, args.rounds)
+    if args.page_only:
+        return
     worker_proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "backend", "worker", "-c", "1", "-l", "WARNING"],
         cwd=ROOT,
