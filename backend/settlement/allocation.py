@@ -11,7 +11,7 @@ Rounding (DESIGN.md: Money; 对账 rules of the county service centre):
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from backend.core.money import FEN, quantize_fen
@@ -66,6 +66,7 @@ def pro_rata(amount: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
 def allocate_refunds(
     lines: Sequence[tuple[Hashable, Decimal]],
     refunds: Sequence[tuple[Hashable, Decimal, dict | None]],
+    fixed: Mapping[tuple[Hashable, Hashable], Decimal] | None = None,
 ) -> dict[tuple[Hashable, Hashable], Decimal]:
     """Which part of each refund of one order falls on which order line.
 
@@ -77,21 +78,33 @@ def allocate_refunds(
       by what is still unrefunded of each line;
     - the part of a refund beyond the goods (the shipping fee, paid to the platform and the
       stations) is charged to no vendor.
-    The result has one entry per (refund, line) with a positive share."""
+    `fixed` are shares (refund key, line key) → amount already settled on a statement: they
+    stand as they are, whatever the order of the refunds, so a refund recorded later with an
+    earlier date (a backdated one) takes only what the settled shares left of each line, and
+    a refund's remaining shares go only to lines it has no settled share of.
+    The result has one entry per (refund, line) with a positive share, the fixed ones
+    included."""
+    fixed = {key: Decimal(amount) for key, amount in (fixed or {}).items() if amount > 0}
     remaining = {key: Decimal(amount) for key, amount in lines}
+    for (_refund_key, line_key), share in fixed.items():
+        if line_key in remaining:
+            remaining[line_key] = max(remaining[line_key] - share, ZERO)
     keys = [key for key, _ in lines]
-    shares: dict[tuple[Hashable, Hashable], Decimal] = {}
+    shares: dict[tuple[Hashable, Hashable], Decimal] = dict(fixed)
     for refund_key, amount, named in refunds:
+        settled = {line: share for (r, line), share in fixed.items() if r == refund_key}
         if named:
             parts = {
                 key: min(Decimal(value), remaining[key])
                 for key, value in named.items()
-                if key in remaining and value > 0
+                if key in remaining and value > 0 and key not in settled
             }
         else:
-            base = min(Decimal(amount), sum(remaining.values(), ZERO))
-            weights = [remaining[key] for key in keys]
-            parts = dict(zip(keys, pro_rata(base, weights), strict=True))
+            open_keys = [key for key in keys if key not in settled]
+            left = Decimal(amount) - sum(settled.values(), ZERO)
+            base = max(min(left, sum((remaining[key] for key in open_keys), ZERO)), ZERO)
+            weights = [remaining[key] for key in open_keys]
+            parts = dict(zip(open_keys, pro_rata(base, weights), strict=True))
         for key, share in parts.items():
             if share > 0:
                 shares[(refund_key, key)] = share

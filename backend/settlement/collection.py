@@ -187,12 +187,22 @@ def refund_shares(vendor: Vendor, *, until: dt.datetime | None = None, since=Non
     # Refunds are shared by what the shopper paid for each line: its total less its share of
     # the order promotion and voucher (backend.order.paid).
     paid = paid_totals(line for lines in lines_by_order.values() for line in lines)
+    # Shares already on a statement stay as they were settled: a refund recorded afterwards
+    # with an earlier date must not be allocated ahead of them again (it would settle the same
+    # goods as refunded twice).
+    fixed: dict = defaultdict(dict)
+    for event_id, line_id, amount, order_id in StatementLine.objects.filter(
+        kind=StatementLineKind.REFUND,
+        refund_event__in=[event.pk for events in by_order.values() for event in events],
+    ).values_list("refund_event_id", "order_line_id", "amount", "order_line__order_id"):
+        fixed[order_id][(event_id, line_id)] = amount
     found: list[RefundShare] = []
     for order_id, order_events in by_order.items():
         lines = {line.pk: line for line in lines_by_order[order_id]}
         allocated = allocate_refunds(
             [(pk, paid[pk]) for pk in lines],
             [(event.pk, event.amount_value, named.get(event.pk)) for event in order_events],
+            fixed=fixed.get(order_id),
         )
         events_by_pk = {event.pk: event for event in order_events}
         for (event_pk, line_pk), amount in allocated.items():

@@ -67,3 +67,37 @@ def test_commission_is_rounded_half_up_to_the_fen(base, rate):
     value = commission(base, rate)
     assert value == value.quantize(FEN)
     assert abs(value - base * rate) <= Decimal("0.005")
+
+
+@given(
+    lines=st.lists(fen, min_size=1, max_size=5),
+    refunds=st.lists(
+        st.tuples(fen, st.none() | st.dictionaries(st.integers(0, 4), fen, max_size=3)),
+        min_size=1,
+        max_size=5,
+    ),
+    settled_count=st.integers(0, 5),
+    backdated=st.tuples(fen, st.none() | st.dictionaries(st.integers(0, 4), fen, max_size=3)),
+)
+def test_settled_shares_stay_fixed_when_a_backdated_refund_arrives(
+    lines, refunds, settled_count, backdated
+):
+    """The refunds' shares as settled on statements stay as they were when a refund dated
+    before them is recorded afterwards: it comes first in date order, but takes only what the
+    settled shares left, and no line is charged beyond what was paid for it."""
+    keyed_lines = list(enumerate(lines))
+    keyed = [(index, amount, named) for index, (amount, named) in enumerate(refunds)]
+    before = allocate_refunds(keyed_lines, keyed)
+    # The first `settled_count` refunds were settled as allocated then.
+    settled = {key: v for key, v in before.items() if key[0] < settled_count}
+    # Given as fixed, the same refunds in the same order are allocated exactly as before.
+    assert allocate_refunds(keyed_lines, keyed, fixed=settled) == before
+    late = ("late", backdated[0], backdated[1])
+    after = allocate_refunds(keyed_lines, [late, *keyed], fixed=settled)
+    assert {key: v for key, v in after.items() if key in settled} == settled
+    for key, paid in keyed_lines:
+        assert sum(v for (_, line), v in after.items() if line == key) <= paid
+    for refund_key, amount, named in [late, *keyed]:
+        given_back = sum(v for (r, _), v in after.items() if r == refund_key)
+        assert given_back <= (sum(named.values()) if named else amount)
+    assert all(v > 0 and v == v.quantize(FEN) for v in after.values())
