@@ -42,11 +42,22 @@ def price_band_label(index: int) -> str:
 class SearchFacetLinks:
     """Counts run when the template asks (inside the listing's cache fragment)."""
 
-    def __init__(self, *, products: QuerySet, selection: FacetSelection, query: str, path: str):
+    def __init__(
+        self,
+        *,
+        products: QuerySet,
+        selection: FacetSelection,
+        query: str,
+        path: str,
+        page_window: tuple[int, int] | None = None,
+    ):
         self.products = products
         self.selection = selection
         self.query = query
         self.path = path
+        # The page of results by relevance the listing will show, read by the same statement
+        # (with the brand-licensed count), so the page needs no search of its own.
+        self.page_window = page_window
 
     def _url(self, selection: FacetSelection) -> str:
         return f"{self.path}?{urlencode({'q': self.query, **selection.as_params()})}"
@@ -65,7 +76,7 @@ class SearchFacetLinks:
 
     @cached_property
     def facets(self) -> Facets:
-        return facets_for(self.products)
+        return facets_for(self.products, page_window=self.page_window, count_licensed=True)
 
     @cached_property
     def groups(self) -> list[FacetGroup]:

@@ -37,6 +37,11 @@ class Facets:
     # How many products matched: the same statement's count, so a caller that shows both
     # the facets and the total does not run the search a second time to count it.
     total: int = 0
+    # The ids of one page of the matches by relevance (rank, name, id), when asked for
+    # (facets_for(page_window=…)): the storefront's first page without a query of its own.
+    page_ids: list[int] | None = None
+    # How many of the matches carry the brand's licence now, when asked for.
+    brand_licensed: int = 0
 
 
 def _band_sql() -> str:
@@ -51,7 +56,7 @@ def _band_sql() -> str:
 
 
 FACETS_SQL = """
-WITH m(id, category_id, vendor_id, origin_town, certifications, min_price, poverty_zone)
+WITH m(id, category_id, vendor_id, origin_town, certifications, min_price, poverty_zone{ranked})
 AS MATERIALIZED ({matched})
 SELECT 'category', category_id::text, count(*) FROM m WHERE category_id IS NOT NULL GROUP BY 2
 UNION ALL
@@ -78,8 +83,19 @@ FROM m JOIN catalog_productvariant v ON v.product_id = m.id
 JOIN catalog_assignedvariantattributevalue a ON a.variant_id = v.id
 GROUP BY 2
 UNION ALL
-SELECT 'total', '', count(*) FROM m
+SELECT 'total', '', count(*) FROM m{extra}
 """
+
+# One page of the matches in the storefront's relevance order ("-search_rank", "name", "pk"),
+# numbered so the UNION keeps it in order.
+PAGE_SQL = """
+UNION ALL
+SELECT 'page', p.id::text, row_number() OVER ()
+FROM (SELECT id FROM m ORDER BY rank DESC, name, id OFFSET %s LIMIT %s) AS p"""
+
+LICENSED_SQL = """
+UNION ALL
+SELECT 'brand_licensed', '', count(*) FROM m WHERE m.id IN ({licensed})"""
 
 
 FACET_COLUMNS = (
@@ -93,24 +109,51 @@ FACET_COLUMNS = (
 )
 
 
-def facets_for(products: QuerySet) -> Facets:
+def facets_for(
+    products: QuerySet,
+    *,
+    page_window: tuple[int, int] | None = None,
+    count_licensed: bool = False,
+) -> Facets:
     """Counts over the matched products in one statement: the search runs once (a
     materialised CTE) and every facet is a GROUP BY over its rows, so nothing but the counts
     leaves the database; one more query names the categories and vendors found. The facet
     columns come through the products' join to their search documents, the one the text
-    match already made (backend.search.backends.postgres.TextMatch)."""
+    match already made (backend.search.backends.postgres.TextMatch).
+
+    `page_window` (offset, limit) also returns those ids of the matches by relevance (the
+    products must carry `search_rank`, as a search's do); `count_licensed` also counts the
+    matches that carry the brand's licence now (backend.brand.selectors.valid_licences)."""
     from django.db import connection
 
+    from backend.brand.selectors import valid_licences
     from backend.catalog.models import Category
     from backend.vendors.models import Vendor
 
+    columns = FACET_COLUMNS + (("search_rank", "name") if page_window else ())
     try:
-        matched, params = products.order_by().values_list(*FACET_COLUMNS).query.sql_with_params()
+        matched, params = products.order_by().values_list(*columns).query.sql_with_params()
     except EmptyResultSet:  # products.none(): nothing to count
-        return Facets()
+        return Facets(page_ids=[] if page_window else None)
+    params = list(params)
+    extra = ""
+    if page_window:
+        offset, limit = page_window
+        extra += PAGE_SQL
+        params += [max(offset, 0), max(limit, 0)]
+    if count_licensed:
+        licensed, licensed_params = valid_licences().values("product_id").query.sql_with_params()
+        extra += LICENSED_SQL.format(licensed=licensed)
+        params += list(licensed_params)
     counts: dict[str, list[tuple[str, int]]] = {}
+    statement = FACETS_SQL.format(
+        matched=matched,
+        band=_band_sql(),
+        ranked=", rank, name" if page_window else "",
+        extra=extra,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(FACETS_SQL.format(matched=matched, band=_band_sql()), params)
+        cursor.execute(statement, params)
         for facet, value, n in cursor.fetchall():
             counts.setdefault(facet, []).append((value, n))
     result = Facets()
@@ -131,9 +174,16 @@ def facets_for(products: QuerySet) -> Facets:
     ]
     result.poverty_zone = sum(n for _value, n in counts.get("poverty_zone", []))
     result.total = sum(n for _value, n in counts.get("total", []))
+    if page_window:
+        result.page_ids = [int(value) for value, _n in sorted(counts.get("page", []), key=_second)]
+    result.brand_licensed = sum(n for _value, n in counts.get("brand_licensed", []))
     carried = counts.get("attribute_value", [])
     result.attribute_values = sorted({int(value) for value, _n in carried})
     return result
+
+
+def _second(pair):
+    return pair[1]
 
 
 # The query parameters of the storefront's facet links (short, so shared links stay short).

@@ -47,6 +47,7 @@ from backend.storefront.cart import (
 )
 from backend.storefront.discounts import cart_discounts
 from backend.storefront.filters import (
+    Sort,
     apply_listing_query,
     facet_values,
     parse_listing_query,
@@ -211,6 +212,8 @@ class Listing:
     @cached_property
     def brand_licensed_count(self) -> int:
         """How many of the listing's products carry the brand's licence now (the facet)."""
+        if self.search_facets is not None:
+            return self.search_facets.facets.brand_licensed
         return self.products.filter(licensed_condition()).count()
 
     @cached_property
@@ -219,11 +222,24 @@ class Listing:
             selectors.with_card_data(self.products, self.channel), self.query, self.channel
         )
         paginator = Paginator(ordered, PAGE_SIZE)
-        if self.search_facets is not None and not self.query.is_filtered:
-            # The search's facet statement counted the same products (the search and its
-            # facet picks, nothing more): no second run of the search to count them.
-            paginator.count = self.search_facets.facets.total
-        return paginator.get_page(self.params.get("page"))
+        if self.search_facets is None or self.query.is_filtered:
+            return paginator.get_page(self.params.get("page"))
+        # The search's facet statement counted the same products (the search and its facet
+        # picks, nothing more) and, in relevance order, named the requested page's: no
+        # second run of the search to count them, nor a third to rank them.
+        facets = self.search_facets.facets
+        paginator.count = facets.total
+        page = paginator.get_page(self.params.get("page"))
+        window = self.search_facets.page_window
+        if (
+            self.query.sort == Sort.RELEVANCE
+            and facets.page_ids is not None
+            and window == (page.start_index() - 1 if facets.total else 0, PAGE_SIZE)
+        ):
+            # The same order (rank, name, id) over just those rows: the text match and the
+            # rank for a page of products, not for every match.
+            page.object_list = ordered.filter(pk__in=facets.page_ids)
+        return page
 
     @cached_property
     def cards(self):
@@ -333,13 +349,27 @@ def search(request):
         selection = search_selectors.FacetSelection.from_params(request.GET)
         products = search_selectors.filter_by_facets(products, selection)
         context["search_facets"] = SearchFacetLinks(
-            products=products, selection=selection, query=query, path=request.path
+            products=products,
+            selection=selection,
+            query=query,
+            path=request.path,
+            page_window=_relevance_window(request.GET),
         )
     if found and found.did_you_mean:
         context["did_you_mean"] = found.did_you_mean
     if query:
         context["search_suggestions"] = search_selectors.suggestions(query, limit=5)
     return _render_listing(request, template_context=context, products=products, search=query)
+
+
+def _relevance_window(params) -> tuple[int, int] | None:
+    """The (offset, limit) of the requested results page when they are in relevance order
+    (a search's default), for the search's facet statement to name its products."""
+    if params.get("sort", "") not in ("", Sort.RELEVANCE):
+        return None
+    raw = str(params.get("page", "") or "")
+    number = int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
+    return ((number - 1) * PAGE_SIZE, PAGE_SIZE)
 
 
 def _plain_description(description) -> str:

@@ -198,18 +198,22 @@ def test_zone_facet_narrows_to_products_of_the_poverty_zone(client, rice_shop):
 
 
 def test_search_listing_reads_attribute_filters_and_count_from_the_facet_statement(
-    client, rice_shop
+    client, rice_shop, monkeypatch
 ):
-    """The listing's attribute filters and its page count for a search come from the search's
+    """The listing's attribute filters, its page count, the brand-licensed count and, in
+    relevance order, which products are on the requested page all come from the search's
     facet statement: the same values the per-value query finds over the same products, the
-    same count, and no second COUNT of the search unless a listing filter narrows it."""
+    same count, the same page as ranking every match, and no COUNT that runs the search."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from backend.brand.selectors import licensed_condition
     from backend.search.selectors import search
+    from backend.storefront import views
     from backend.storefront.filters import facet_values
     from backend.storefront.selectors import listed_products
 
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)  # three rice products: pages of 2 and 1
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/search/", {"q": "米"})
     listing = response.context["listing"]
@@ -221,13 +225,22 @@ def test_search_listing_reads_attribute_filters_and_count_from_the_facet_stateme
     assert named(listing.facets) == named(facet_values(found))
     assert {"origin", "certification"} <= set(named(listing.facets))
     assert listing.page.paginator.count == found.count() == 3
-    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
-    # The one COUNT that runs the text search is the brand-licence filter's (its licence
-    # window is read at request time); the page count is not a second one.
-    assert [sql for sql in counts if "@@" in sql] == [
-        sql for sql in counts if "@@" in sql and "brand_brandlicence" in sql
-    ]
-    assert len([sql for sql in counts if "@@" in sql]) == 1
+    assert listing.brand_licensed_count == found.filter(licensed_condition()).count()
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith("SELECT COUNT") and "@@" in sql]
+    ranked = list(found.order_by("-search_rank", "name", "pk").values_list("name", flat=True))
+    assert [c.product.name for c in listing.cards] == ranked[:2]
+    # Those two, by id: the page's own query ranks two products, not every match.
+    assert '"catalog_product"."id" IN (' in str(listing.page.object_list.query)
+    second = client.get("/search/", {"q": "米", "page": "2"}).context["listing"]
+    assert [c.product.name for c in second.cards] == ranked[2:]
+    # Past the last page the paginator shows the last one (not the window the statement
+    # named), and another order ranks nothing in the statement: both read the products.
+    beyond = client.get("/search/", {"q": "米", "page": "9"}).context["listing"]
+    assert [c.product.name for c in beyond.cards] == ranked[2:]
+    by_price = client.get("/search/", {"q": "米", "sort": "price"}).context["listing"]
+    assert [c.product.name for c in by_price.cards] == ["东王集大米", "东王集香米"]
+    assert '"catalog_product"."id" IN (' not in str(by_price.page.object_list.query)
 
     narrowed = client.get("/search/", {"q": "米", "origin": "燕尾港镇"})
     assert narrowed.context["listing"].page.paginator.count == 1
