@@ -132,10 +132,10 @@ def facets_for(
 
     columns = FACET_COLUMNS + (("search_rank", "name") if page_window else ())
     try:
-        matched, params = products.order_by().values_list(*columns).query.sql_with_params()
+        matched, matched_params = products.order_by().values_list(*columns).query.sql_with_params()
     except EmptyResultSet:  # products.none(): nothing to count
         return Facets(page_ids=[] if page_window else None)
-    params = list(params)
+    params = list(matched_params)
     extra = ""
     if page_window:
         offset, limit = page_window
