@@ -19,6 +19,7 @@ from django.utils import timezone
 from backend.catalog.cache import bump_catalog_version
 from backend.catalog.models import (
     AssignedProductAttributeValue,
+    AssignedVariantAttributeValue,
     Product,
     ProductVariant,
     ProductVariantChannelListing,
@@ -113,10 +114,16 @@ def _refresh_batch(ids: list[int]) -> int:
     read_from = timezone.now()
 
     attrs: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for pid, slug, value in AssignedProductAttributeValue.objects.filter(
+    value_ids: dict[int, set[int]] = defaultdict(set)
+    for pid, slug, value, value_id in AssignedProductAttributeValue.objects.filter(
         product_id__in=ids
-    ).values_list("product_id", "value__attribute__slug", "value__name"):
+    ).values_list("product_id", "value__attribute__slug", "value__name", "value_id"):
         attrs[pid].append((slug, value))
+        value_ids[pid].add(value_id)
+    for pid, value_id in AssignedVariantAttributeValue.objects.filter(
+        variant__product_id__in=ids
+    ).values_list("variant__product_id", "value_id"):
+        value_ids[pid].add(value_id)
     variant_names: dict[int, list[str]] = defaultdict(list)
     for pid, vname, sku in ProductVariant.objects.filter(product_id__in=ids).values_list(
         "product_id", "name", "sku"
@@ -178,6 +185,7 @@ def _refresh_batch(ids: list[int]) -> int:
                 origin[:100],
                 certs,
                 prices.get(pid),
+                sorted(value_ids.get(pid, ())),
             )
         )
     # The clock of the application (not the transaction's now()), comparable with the
@@ -191,15 +199,24 @@ def _refresh_batch(ids: list[int]) -> int:
         cursor.executemany(
             f'INSERT INTO "{table}" (product_id, vector, tokens, in_stock, boost, '
             "brand_licensed, poverty_zone, sales, origin_town, certifications, min_price, "
-            "updated_at) VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, "
-            "%s, %s) ON CONFLICT (product_id) DO UPDATE SET "
+            "attribute_values, updated_at) VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, "
+            "%s, %s::jsonb, %s, %s::bigint[], %s) ON CONFLICT (product_id) DO UPDATE SET "
             "vector = EXCLUDED.vector, tokens = EXCLUDED.tokens, in_stock = EXCLUDED.in_stock,"
             " boost = EXCLUDED.boost, brand_licensed = EXCLUDED.brand_licensed, "
             "poverty_zone = EXCLUDED.poverty_zone, sales = EXCLUDED.sales, "
             "origin_town = EXCLUDED.origin_town, certifications = EXCLUDED.certifications, "
-            "min_price = EXCLUDED.min_price, updated_at = EXCLUDED.updated_at",
+            "min_price = EXCLUDED.min_price, attribute_values = EXCLUDED.attribute_values, "
+            "updated_at = EXCLUDED.updated_at",
             [
-                [row[0], tsvector_text(row[1:5]), *row[5:12], _json(row[12]), row[13], written_at]
+                [
+                    row[0],
+                    tsvector_text(row[1:5]),
+                    *row[5:12],
+                    _json(row[12]),
+                    row[13],
+                    row[14],
+                    written_at,
+                ]
                 for row in rows
             ],
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -29,6 +30,9 @@ class SearchDocument(models.Model):
     origin_town = models.CharField(max_length=100, blank=True, default="")
     certifications = models.JSONField(default=list, blank=True)
     min_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # The attribute values (ids) of the product and its variants: the storefront's attribute
+    # filters for a search are read from the matched documents (selectors.facets_for).
+    attribute_values = ArrayField(models.BigIntegerField(), default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

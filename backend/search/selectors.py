@@ -33,6 +33,8 @@ class Facets:
     # The attribute values (ids) the matched products or their variants carry: the storefront
     # listing's attribute filters for a search, from this statement rather than a query of
     # their own that ran the search again per value (backend.storefront.filters.facet_values).
+    # Read from the documents; a product found before its first document is written (by
+    # substring) from the assignment tables.
     attribute_values: list[int] = field(default_factory=list)
     # How many products matched: the same statement's count, so a caller that shows both
     # the facets and the total does not run the search a second time to count it.
@@ -56,7 +58,8 @@ def _band_sql() -> str:
 
 
 FACETS_SQL = """
-WITH m(id, category_id, vendor_id, origin_town, certifications, min_price, poverty_zone{ranked})
+WITH m(id, category_id, vendor_id, origin_town, certifications, min_price, poverty_zone,
+attribute_values{ranked})
 AS MATERIALIZED ({matched})
 SELECT 'category', category_id::text, count(*) FROM m WHERE category_id IS NOT NULL GROUP BY 2
 UNION ALL
@@ -74,13 +77,19 @@ SELECT 'price_band', ({band})::text, count(*) FROM m WHERE m.min_price IS NOT NU
 UNION ALL
 SELECT 'poverty_zone', '', count(*) FROM m WHERE m.poverty_zone
 UNION ALL
+SELECT 'attribute_value', a.value::text, count(*)
+FROM m CROSS JOIN LATERAL unnest(m.attribute_values) AS a(value)
+GROUP BY 2
+UNION ALL
 SELECT 'attribute_value', a.value_id::text, count(*)
 FROM m JOIN catalog_assignedproductattributevalue a ON a.product_id = m.id
+WHERE m.attribute_values IS NULL
 GROUP BY 2
 UNION ALL
 SELECT 'attribute_value', a.value_id::text, count(*)
 FROM m JOIN catalog_productvariant v ON v.product_id = m.id
 JOIN catalog_assignedvariantattributevalue a ON a.variant_id = v.id
+WHERE m.attribute_values IS NULL
 GROUP BY 2
 UNION ALL
 SELECT 'total', '', count(*) FROM m{extra}
@@ -106,6 +115,7 @@ FACET_COLUMNS = (
     "search_doc__certifications",
     "search_doc__min_price",
     "search_doc__poverty_zone",
+    "search_doc__attribute_values",
 )
 
 

@@ -1,7 +1,7 @@
 """Changes that affect a search document enqueue its product (after the transaction
-commits) for the debounced refresh task: product, variant, stock, channel listing,
-attribute values, brand licence, poverty certification. Connected from this app so the
-other apps stay untouched."""
+commits) for the debounced refresh task: product, variant, stock, channel listing, product
+and variant attribute values, brand licence, poverty certification. Connected from this app
+so the other apps stay untouched."""
 
 from __future__ import annotations
 
@@ -42,6 +42,7 @@ RECEIVERS = [
     ("catalog", "Product", _product),
     ("catalog", "ProductVariant", _via_product_id),
     ("catalog", "AssignedProductAttributeValue", _via_product_id),
+    ("catalog", "AssignedVariantAttributeValue", _via_variant),
     ("catalog", "ProductVariantChannelListing", _via_variant),
     ("inventory", "Stock", _via_variant),
     ("brand", "BrandLicence", _via_product_id),

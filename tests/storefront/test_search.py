@@ -245,3 +245,33 @@ def test_search_listing_reads_attribute_filters_and_count_from_the_facet_stateme
     narrowed = client.get("/search/", {"q": "米", "origin": "燕尾港镇"})
     assert narrowed.context["listing"].page.paginator.count == 1
     assert [c.product.name for c in narrowed.context["listing"].cards] == ["燕尾港大米"]
+
+
+def test_a_variant_attribute_value_reaches_the_search_filters_through_the_refresh(
+    client, rice_shop, django_capture_on_commit_callbacks
+):
+    """The search's attribute filters are read from the matched documents, which carry the
+    values of the product's variants too: assigning one enqueues the product's refresh, and
+    once the document is written the filter is offered."""
+    from backend.catalog.models import (
+        AssignedVariantAttributeValue,
+        Attribute,
+        AttributeValue,
+    )
+    from backend.search.documents import refresh_documents
+    from backend.search.models import PendingRefresh, SearchDocument
+
+    pack = Attribute.objects.create(name="包装", slug="pack")
+    bag = AttributeValue.objects.create(attribute=pack, name="袋装", slug="bag")
+    product = rice_shop.products["b"]
+    PendingRefresh.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        AssignedVariantAttributeValue.objects.create(variant=product.variants.first(), value=bag)
+    assert PendingRefresh.objects.filter(product_id=product.pk).exists()
+    refresh_documents([product.pk])
+    assert bag.pk in SearchDocument.objects.get(product=product).attribute_values
+    listing = client.get("/search/", {"q": "米"}).context["listing"]
+    offered = {f.attribute.slug: [v.value.slug for v in f.values] for f in listing.facets}
+    assert offered["pack"] == ["bag"]
+    narrowed = client.get("/search/", {"q": "米", "pack": "bag"}).context["listing"]
+    assert [c.product.name for c in narrowed.cards] == ["燕尾港大米"]
