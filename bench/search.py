@@ -101,12 +101,34 @@ def add_synthetic(count: int, chunk: int = 5000) -> None:
     )
 
 
+def in_threads(concurrency: int, rounds: int, timed) -> tuple[list[float], float]:
+    """`timed(thread, i)` called rounds // concurrency times in each of `concurrency` threads
+    at once: the seconds each call returned, and the wall time of the whole run."""
+    from django.db import connection
+
+    timings: list[float] = []
+    lock = threading.Lock()
+
+    def worker(n: int) -> None:
+        local = [timed(n, i) for i in range(rounds // concurrency)]
+        with lock:
+            timings.extend(local)
+        connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return timings, time.perf_counter() - started
+
+
 def storefront_page(queries: list[str], rounds: int) -> None:
     """The storefront's search page as a shopper gets it, in this process through Django's test
     client: first seen (the catalog version moved on before each request, so neither the
     listing's cached fragment nor any other cached answer serves it), then repeated (each
     query once before timing, so the cached fragments serve it as they would a popular word)."""
-    from django.db import connection
     from django.test import Client
 
     from backend.catalog.cache import bump_catalog_version
@@ -127,26 +149,12 @@ def storefront_page(queries: list[str], rounds: int) -> None:
             for q in queries:
                 fetch(warm, q, False)
         for concurrency in (1, 8):
-            timings: list[float] = []
-            lock = threading.Lock()
+            clients = [Client(HTTP_HOST="127.0.0.1") for _ in range(concurrency)]
 
-            def worker(n: int, cold=cold, concurrency=concurrency, lock=lock, timings=timings):
-                client = Client(HTTP_HOST="127.0.0.1")
-                local = [
-                    fetch(client, queries[(n + i) % len(queries)], cold)
-                    for i in range(rounds // concurrency)
-                ]
-                with lock:
-                    timings.extend(local)
-                connection.close()
+            def timed(n: int, i: int, cold=cold, clients=clients) -> float:
+                return fetch(clients[n], queries[(n + i) % len(queries)], cold)
 
-            threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
-            t0 = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - t0
+            timings, elapsed = in_threads(concurrency, rounds, timed)
             print(
                 f"storefront /search/ page, {label}, concurrency {concurrency}: "
                 f"{len(timings)} pages, {len(timings) / elapsed:.1f}/s, "
@@ -181,7 +189,7 @@ def main() -> None:
     django.setup()
     if not args.skip_prepare:
         add_synthetic(args.synthetic)
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from backend.catalog.models import Product
     from backend.channel.models import Channel
@@ -245,24 +253,9 @@ def main() -> None:
             )
         )
     for concurrency in () if args.lag_only or args.page_only else (1, 8):
-        timings: list[float] = []
-        lock = threading.Lock()
-
-        def worker(n: int, concurrency=concurrency, lock=lock, timings=timings) -> None:
-            local = [
-                one(queries[(n + i) % len(queries)]) for i in range(args.rounds // concurrency)
-            ]
-            with lock:
-                timings.extend(local)
-            connection.close()
-
-        threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - t0
+        timings, elapsed = in_threads(
+            concurrency, args.rounds, lambda n, i: one(queries[(n + i) % len(queries)])
+        )
         p50, p95 = p50_p95(timings)
         print(
             f"search+count+facets concurrency {concurrency}: {len(timings)} searches, "

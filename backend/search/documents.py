@@ -176,7 +176,6 @@ def _refresh_batch(ids: list[int]) -> int:
                 b,
                 c,
                 d,
-                " ".join(a + b + c),
                 pid in in_stock,
                 min(boost, 9.9),
                 pid in licensed,
@@ -197,11 +196,11 @@ def _refresh_batch(ids: list[int]) -> int:
         ).delete()
         table = SearchDocument._meta.db_table
         cursor.executemany(
-            f'INSERT INTO "{table}" (product_id, vector, tokens, in_stock, boost, '
+            f'INSERT INTO "{table}" (product_id, vector, in_stock, boost, '
             "brand_licensed, poverty_zone, sales, origin_town, certifications, min_price, "
-            "attribute_values, updated_at) VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, %s, "
+            "attribute_values, updated_at) VALUES (%s, %s::tsvector, %s, %s, %s, %s, %s, "
             "%s, %s::jsonb, %s, %s::bigint[], %s) ON CONFLICT (product_id) DO UPDATE SET "
-            "vector = EXCLUDED.vector, tokens = EXCLUDED.tokens, in_stock = EXCLUDED.in_stock,"
+            "vector = EXCLUDED.vector, in_stock = EXCLUDED.in_stock,"
             " boost = EXCLUDED.boost, brand_licensed = EXCLUDED.brand_licensed, "
             "poverty_zone = EXCLUDED.poverty_zone, sales = EXCLUDED.sales, "
             "origin_town = EXCLUDED.origin_town, certifications = EXCLUDED.certifications, "
@@ -211,10 +210,10 @@ def _refresh_batch(ids: list[int]) -> int:
                 [
                     row[0],
                     tsvector_text(row[1:5]),
-                    *row[5:12],
-                    _json(row[12]),
+                    *row[5:11],
+                    _json(row[11]),
+                    row[12],
                     row[13],
-                    row[14],
                     written_at,
                 ]
                 for row in rows

@@ -21,7 +21,6 @@ class SearchDocument(models.Model):
         "catalog.Product", related_name="search_doc", on_delete=models.CASCADE, primary_key=True
     )
     vector = SearchVectorField(null=True)
-    tokens = models.TextField(blank=True, default="")
     in_stock = models.BooleanField(default=False)
     boost = models.FloatField(default=0)
     brand_licensed = models.BooleanField(default=False)
