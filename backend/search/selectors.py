@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
@@ -185,15 +186,12 @@ def facets_for(
     result.poverty_zone = sum(n for _value, n in counts.get("poverty_zone", []))
     result.total = sum(n for _value, n in counts.get("total", []))
     if page_window:
-        result.page_ids = [int(value) for value, _n in sorted(counts.get("page", []), key=_second)]
+        numbered = sorted(counts.get("page", []), key=itemgetter(1))
+        result.page_ids = [int(value) for value, _n in numbered]
     result.brand_licensed = sum(n for _value, n in counts.get("brand_licensed", []))
     carried = counts.get("attribute_value", [])
     result.attribute_values = sorted({int(value) for value, _n in carried})
     return result
-
-
-def _second(pair):
-    return pair[1]
 
 
 # The query parameters of the storefront's facet links (short, so shared links stay short).

@@ -86,13 +86,15 @@ def allocate_refunds(
     included."""
     fixed = {key: Decimal(amount) for key, amount in (fixed or {}).items() if amount > 0}
     remaining = {key: Decimal(amount) for key, amount in lines}
-    for (_refund_key, line_key), share in fixed.items():
+    settled_of: dict[Hashable, dict[Hashable, Decimal]] = {}
+    for (refund_key, line_key), share in fixed.items():
+        settled_of.setdefault(refund_key, {})[line_key] = share
         if line_key in remaining:
             remaining[line_key] = max(remaining[line_key] - share, ZERO)
     keys = [key for key, _ in lines]
     shares: dict[tuple[Hashable, Hashable], Decimal] = dict(fixed)
     for refund_key, amount, named in refunds:
-        settled = {line: share for (r, line), share in fixed.items() if r == refund_key}
+        settled = settled_of.get(refund_key, {})
         if named:
             parts = {
                 key: min(Decimal(value), remaining[key])

@@ -234,7 +234,7 @@ class Listing:
         if (
             self.query.sort == Sort.RELEVANCE
             and facets.page_ids is not None
-            and window == (page.start_index() - 1 if facets.total else 0, PAGE_SIZE)
+            and window == ((page.number - 1) * PAGE_SIZE, PAGE_SIZE)
         ):
             # The same order (rank, name, id) over just those rows: the text match and the
             # rank for a page of products, not for every match.
