@@ -24,7 +24,7 @@ from backend.catalog.models import (
     ProductVariant,
     ProductVariantChannelListing,
 )
-from backend.search import analysis
+from backend.search import analysis, answers
 from backend.search.models import SearchDocument, SearchTerm
 
 _BATCH = 1000
@@ -225,6 +225,8 @@ def _refresh_batch(ids: list[int]) -> int:
             "WHERE id = ANY(%s) AND search_index_dirty AND updated_at <= %s",
             [[row[0] for row in rows], read_from],
         )
+        # Kept search answers that counted these products, or whose query matches them now.
+        answers.invalidate_products(ids)
         # Cached catalog responses (GraphQL's, the storefront's listings) keyed by the catalog
         # version were made with the old documents' matches and ranks: after the product's own
         # change bumped the version, a search in the second before this refresh would

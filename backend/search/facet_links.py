@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from backend.search.answers import AnswerKey
 from backend.search.selectors import PRICE_BANDS, Facets, FacetSelection, facets_for
 
 
@@ -50,6 +51,7 @@ class SearchFacetLinks:
         query: str,
         path: str,
         page_window: tuple[int, int] | None = None,
+        answer: AnswerKey | None = None,
     ):
         self.products = products
         self.selection = selection
@@ -58,6 +60,9 @@ class SearchFacetLinks:
         # The page of results by relevance the listing will show, read by the same statement
         # (with the brand-licensed count), so the page needs no search of its own.
         self.page_window = page_window
+        # The kept answer of this search, when the products are a channel's as shoppers see
+        # them (backend.search.answers).
+        self.answer = answer
 
     def _url(self, selection: FacetSelection) -> str:
         return f"{self.path}?{urlencode({'q': self.query, **selection.as_params()})}"
@@ -76,7 +81,9 @@ class SearchFacetLinks:
 
     @cached_property
     def facets(self) -> Facets:
-        return facets_for(self.products, page_window=self.page_window, count_licensed=True)
+        return facets_for(
+            self.products, page_window=self.page_window, count_licensed=True, answer=self.answer
+        )
 
     @cached_property
     def groups(self) -> list[FacetGroup]:

@@ -98,3 +98,52 @@ class PendingRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"pending search refresh of product {self.product_id}"
+
+
+class SearchAnswer(models.Model):
+    """A search's answer for shoppers in a channel, kept until a change touches it: the
+    facet counts, the total, the first pages of ids by relevance and every matched id.
+
+    A broad word (有机 matches a fifth of a large catalogue) costs the database a ranked
+    scan of thousands of documents; its answer only changes when a product it matched, or a
+    product that matches it now, is refreshed. The document refresh deletes exactly those
+    answers in its own transaction (backend.search.answers), so an answer is never older
+    than the documents it was computed from; a change that can alter every answer (a
+    vendor's status, a channel, synonyms, boosts) deletes them all. `valid_until` covers
+    what no row change announces: a listing's scheduled publication, a licence or price
+    window opening, and a time-to-live."""
+
+    channel = models.ForeignKey("channel.Channel", on_delete=models.CASCADE, related_name="+")
+    # sha256 of the tsquery and the facet selection (the tsquery can be long).
+    key = models.CharField(max_length=64)
+    tsquery = models.TextField()
+    facets = models.JSONField(default=dict)
+    ranked_ids = ArrayField(models.BigIntegerField(), default=list)
+    matched_ids = ArrayField(models.BigIntegerField(), default=list)
+    computed_at = models.DateTimeField()
+    valid_until = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("搜索结果缓存")
+        verbose_name_plural = _("搜索结果缓存")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "key"], name="search_answer_unique_key")
+        ]
+        indexes = [GinIndex(fields=["matched_ids"], name="search_answer_matched_gin")]
+
+    def __str__(self) -> str:
+        return f"search answer {self.tsquery!r} in channel {self.channel_id}"
+
+
+class SearchAnswerGeneration(models.Model):
+    """One row whose `value` every invalidation moves on inside its transaction: an answer
+    computed from a snapshot older than a committed invalidation is not stored."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("搜索结果缓存代数")
+        verbose_name_plural = _("搜索结果缓存代数")
+
+    def __str__(self) -> str:
+        return f"search answer generation {self.value}"

@@ -9,7 +9,8 @@ from operator import itemgetter
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
-from backend.search import vocabulary
+from backend.search import answers, vocabulary
+from backend.search.answers import AnswerKey
 from backend.search.backends.base import get_search_backend
 from backend.search.models import SearchDocument
 from backend.search.query import parse
@@ -120,11 +121,17 @@ FACET_COLUMNS = (
 )
 
 
+MATCHED_SQL = """
+UNION ALL
+SELECT 'matched', array_agg(id ORDER BY id)::text, count(*) FROM m"""
+
+
 def facets_for(
     products: QuerySet,
     *,
     page_window: tuple[int, int] | None = None,
     count_licensed: bool = False,
+    answer: AnswerKey | None = None,
 ) -> Facets:
     """Counts over the matched products in one statement: the search runs once (a
     materialised CTE) and every facet is a GROUP BY over its rows, so nothing but the counts
@@ -134,18 +141,56 @@ def facets_for(
 
     `page_window` (offset, limit) also returns those ids of the matches by relevance (the
     products must carry `search_rank`, as a search's do); `count_licensed` also counts the
-    matches that carry the brand's licence now (backend.brand.selectors.valid_licences)."""
+    matches that carry the brand's licence now (backend.brand.selectors.valid_licences).
+
+    `answer` names the products as a shopper's search in a channel (`products` must be
+    exactly that search, with the facet selection the key names): the kept answer serves
+    when there is one, and a computed one is kept (backend.search.answers)."""
+    if answer is None:
+        return _facets_from(_counts(products, page_window, count_licensed), page_window)
+    kept = answers.lookup(answer)
+    if kept is not None:
+        page = kept.page(*page_window) if page_window else None
+        if page_window is None or page is not None:
+            return _facets_from(kept.counts, page_window, page_ids=page)
+        # A page past the kept ids: computed, and the answer stays as it is.
+        return _facets_from(_counts(products, page_window, count_licensed), page_window)
+    generation = answers.current_generation()
+    counts = _counts(products, (0, answers.RANKED_LIMIT), True, matched=True)
+    ranked = [int(value) for value, _n in sorted(counts.pop("page", []), key=itemgetter(1))]
+    matched = next((value for value, _n in counts.pop("matched", [])), None) or "{}"
+    answers.store(
+        answer,
+        generation=generation,
+        counts=counts,
+        ranked_ids=ranked,
+        matched_ids=matched,
+        until=answers.valid_until(answer.channel_id),
+    )
+    kept = answers.Answer(counts=counts, ranked_ids=ranked)
+    page = kept.page(*page_window) if page_window else None
+    if page_window is not None and page is None:
+        return _facets_from(_counts(products, page_window, count_licensed), page_window)
+    return _facets_from(counts, page_window, page_ids=page)
+
+
+def _counts(
+    products: QuerySet,
+    page_window: tuple[int, int] | None,
+    count_licensed: bool,
+    *,
+    matched: bool = False,
+) -> dict[str, list[tuple[str, int]]]:
+    """The facet statement's rows by facet: (value, count); 'page' rows are (id, position)."""
     from django.db import connection
 
     from backend.brand.selectors import valid_licences
-    from backend.catalog.models import Category
-    from backend.vendors.models import Vendor
 
     columns = FACET_COLUMNS + (("search_rank", "name") if page_window else ())
     try:
-        matched, matched_params = products.order_by().values_list(*columns).query.sql_with_params()
+        sql, matched_params = products.order_by().values_list(*columns).query.sql_with_params()
     except EmptyResultSet:  # products.none(): nothing to count
-        return Facets(page_ids=[] if page_window else None)
+        return {}
     params = list(matched_params)
     extra = ""
     if page_window:
@@ -156,9 +201,11 @@ def facets_for(
         licensed, licensed_params = valid_licences().values("product_id").query.sql_with_params()
         extra += LICENSED_SQL.format(licensed=licensed)
         params += list(licensed_params)
+    if matched:
+        extra += MATCHED_SQL
     counts: dict[str, list[tuple[str, int]]] = {}
     statement = FACETS_SQL.format(
-        matched=matched,
+        matched=sql,
         band=_band_sql(),
         ranked=", rank, name" if page_window else "",
         extra=extra,
@@ -167,6 +214,18 @@ def facets_for(
         cursor.execute(statement, params)
         for facet, value, n in cursor.fetchall():
             counts.setdefault(facet, []).append((value, n))
+    return counts
+
+
+def _facets_from(
+    counts: dict[str, list[tuple[str, int]]],
+    page_window: tuple[int, int] | None,
+    *,
+    page_ids: list[int] | None = None,
+) -> Facets:
+    from backend.catalog.models import Category
+    from backend.vendors.models import Vendor
+
     result = Facets()
 
     def named(model, key: str) -> list[tuple[int, str, int]]:
@@ -186,8 +245,10 @@ def facets_for(
     result.poverty_zone = sum(n for _value, n in counts.get("poverty_zone", []))
     result.total = sum(n for _value, n in counts.get("total", []))
     if page_window:
-        numbered = sorted(counts.get("page", []), key=itemgetter(1))
-        result.page_ids = [int(value) for value, _n in numbered]
+        if page_ids is None:
+            numbered = sorted(counts.get("page", []), key=itemgetter(1))
+            page_ids = [int(value) for value, _n in numbered]
+        result.page_ids = page_ids
     result.brand_licensed = sum(n for _value, n in counts.get("brand_licensed", []))
     carried = counts.get("attribute_value", [])
     result.attribute_values = sorted({int(value) for value, _n in carried})
@@ -281,6 +342,25 @@ class SearchResult:
     products: QuerySet
     did_you_mean: str = ""
     corrected_from: str = ""
+    # What the products matched, for an answer key (answer_key): the tsquery, and whether the
+    # documents alone made the match (no product found by substring while its document is
+    # being written; such an answer would be wrong once the document is). Only the
+    # PostgreSQL backend says so.
+    tsquery: str = ""
+    from_documents: bool = False
+
+    def answer_key(self, channel, selection: FacetSelection | None = None) -> AnswerKey | None:
+        """The key of this search's kept answer when `products` were a channel's products as
+        shoppers see them (backend.catalog.selectors.visible_products without a staff user),
+        narrowed by `selection` and nothing else; None when it cannot be kept."""
+        if not self.tsquery or not self.from_documents or channel is None:
+            return None
+        params = selection.as_params() if selection is not None else {}
+        return AnswerKey(
+            channel_id=channel.pk,
+            tsquery=self.tsquery,
+            selection="&".join(f"{k}={v}" for k, v in sorted(params.items())),
+        )
 
 
 def search(queryset: QuerySet, text: str) -> SearchResult:
@@ -289,8 +369,16 @@ def search(queryset: QuerySet, text: str) -> SearchResult:
     backend = get_search_backend()
     parsed = parse(text)
     apply = getattr(backend, "apply", None)
-    products = apply(queryset, parsed) if apply else backend.search_products(queryset, text)
-    result = SearchResult(products=products)
+    result = SearchResult(products=queryset)
+    if apply is not None and hasattr(backend, "unindexed"):
+        unindexed = backend.unindexed(parsed)
+        result.products = apply(queryset, parsed, unindexed=unindexed)
+        result.tsquery = parsed.tsquery
+        result.from_documents = not unindexed
+    elif apply is not None:
+        result.products = apply(queryset, parsed)
+    else:
+        result.products = backend.search_products(queryset, text)
     if parsed.corrected:
         result.corrected_from = parsed.text
         result.did_you_mean = parsed.corrected

@@ -44,14 +44,31 @@ RECEIVERS = [
     ("catalog", "AssignedProductAttributeValue", _via_product_id),
     ("catalog", "AssignedVariantAttributeValue", _via_variant),
     ("catalog", "ProductVariantChannelListing", _via_variant),
+    # Publication and listing visibility: the document does not change, but the kept
+    # answers that counted the product (or should now) must go (backend.search.answers).
+    ("catalog", "ProductChannelListing", _via_product_id),
     ("inventory", "Stock", _via_variant),
     ("brand", "BrandLicence", _via_product_id),
     ("poverty", "Certification", _via_product_id),
 ]
 
 
+# Changes that can alter any kept search answer: which vendors' products shoppers see, which
+# channels are active, the categories counted, which words are synonyms. Rare; every answer
+# goes once the change commits.
+EVERY_ANSWER = [
+    ("vendors", "Vendor"),
+    ("channel", "Channel"),
+    ("catalog", "Category"),
+    ("search", "Synonym"),
+]
+
+
 def connect() -> None:
-    for app_label, model_name, receiver in RECEIVERS:
+    from backend.search.answers import invalidate_all_on_commit
+
+    receivers = [*RECEIVERS, *((a, m, invalidate_all_on_commit) for a, m in EVERY_ANSWER)]
+    for app_label, model_name, receiver in receivers:
         try:
             model = apps.get_model(app_label, model_name)
         except LookupError:

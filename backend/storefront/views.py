@@ -354,6 +354,7 @@ def search(request):
             query=query,
             path=request.path,
             page_window=_relevance_window(request.GET),
+            answer=found.answer_key(context["channel"], selection),
         )
     if found and found.did_you_mean:
         context["did_you_mean"] = found.did_you_mean

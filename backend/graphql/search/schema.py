@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import graphene
 
-from backend.catalog.selectors import visible_products
+from backend.catalog.selectors import can_manage_products, visible_products
 from backend.core.permissions import Permission, has_permissions
 from backend.graphql.channel.resolvers import resolve_channel
 from backend.graphql.core.errors import ApiError, PermissionDenied, QueryErrorCode
@@ -111,9 +111,14 @@ class SearchQueries(graphene.ObjectType):
     @staticmethod
     def resolve_product_search_facets(root, info, search, channel=None):
         channel_obj = resolve_channel(info, channel)
-        products = visible_products(channel=channel_obj, user=info.context.user)
+        user = info.context.user
+        products = visible_products(channel=channel_obj, user=user)
         result = selectors.search(products, search)
-        facets = selectors.facets_for(result.products)
+        # Shoppers' products (staff who manage products see unlisted ones too) share the
+        # storefront's kept answers.
+        shopper = not can_manage_products(user)
+        answer = result.answer_key(channel_obj) if shopper else None
+        facets = selectors.facets_for(result.products, answer=answer)
         return SearchFacets(
             total_count=facets.total,
             did_you_mean=result.did_you_mean or None,

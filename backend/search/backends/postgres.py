@@ -98,27 +98,35 @@ class PostgresBackend(SearchBackend):
         parsed = parse(query)
         return self.apply(queryset, parsed)
 
-    def apply(self, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    def apply(
+        self, queryset: QuerySet, parsed: ParsedQuery, *, unindexed: list[int] | None = None
+    ) -> QuerySet:
         if parsed.is_empty:
             if parsed.raw_nonblank:
                 return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
             return queryset.annotate(search_rank=Value(0.0, output_field=FloatField()))
-        # A product whose document the Celery task has not written yet for its current text
-        # (flagged search_index_dirty; a partial index holds just those) is also found by
-        # substring over its plain search_document, so it is never invisible nor found only
-        # by its old words. Those are looked up first (a millisecond, usually none): the
-        # text match alone is a semi-join PostgreSQL estimates well (the documents' key is
-        # unique), so thousands of matches get hash joins; a UNION with the fallback hid the
-        # estimate (200 rows) and made it join the catalogue row by row.
-        every_word = Q()
-        for word in parsed.text.split()[:8]:
-            every_word &= Q(search_document__icontains=word) | Q(name__icontains=word)
-        unindexed = list(
-            Product.objects.filter(every_word, search_index_dirty=True).values_list(
-                "pk", flat=True
-            )[:UNINDEXED_LIMIT]
-        )
+        if unindexed is None:
+            unindexed = self.unindexed(parsed)
         matched = Q(TextMatch(parsed.tsquery))
         if unindexed:
             matched |= Q(pk__in=unindexed)
         return queryset.filter(matched).annotate(search_rank=SearchScore(parsed.tsquery))
+
+    def unindexed(self, parsed: ParsedQuery) -> list[int]:
+        """Products matching by substring whose document the Celery task has not written yet
+        for their current text (flagged search_index_dirty; a partial index holds just
+        those), so a product is never invisible nor found only by its old words. Looked up
+        first (a millisecond, usually none): the text match alone is a semi-join PostgreSQL
+        estimates well (the documents' key is unique), so thousands of matches get hash
+        joins; a UNION with the fallback hid the estimate (200 rows) and made it join the
+        catalogue row by row."""
+        if parsed.is_empty:
+            return []
+        every_word = Q()
+        for word in parsed.text.split()[:8]:
+            every_word &= Q(search_document__icontains=word) | Q(name__icontains=word)
+        return list(
+            Product.objects.filter(every_word, search_index_dirty=True).values_list(
+                "pk", flat=True
+            )[:UNINDEXED_LIMIT]
+        )

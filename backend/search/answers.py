@@ -1,0 +1,201 @@
+"""Search answers kept until a change touches them (the SearchAnswer model says why).
+
+Reading: `lookup(key)` is one indexed row read. Computing happens in
+backend.search.selectors.facets_for, which asks `current_generation()` before its statement
+and hands the result to `store()`.
+
+Correctness rests on one ordering. An invalidation (the document refresh's, or `invalidate_all`)
+takes an exclusive transaction-level advisory lock, moves the generation on and deletes the
+answers it touches, all inside the transaction that wrote the documents. `store()` takes the
+same lock shared and writes only when the generation is still the one read before the
+answer's statement ran. So either the invalidation committed first (the generation moved:
+the answer, possibly computed from the old documents, is not kept), or the answer committed
+first (the invalidation's DELETE, which waits for the lock, then sees it and deletes it when
+it is touched). No answer outlives a committed change of the documents it was computed from.
+
+What no row change announces is bounded by `valid_until`: the channel's next scheduled
+listing publication, the next schedule boundary (licence, promotion and banner windows,
+backend.catalog.schedule) and a time-to-live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from backend.search.models import SearchAnswer, SearchAnswerGeneration
+
+TIME_TO_LIVE = timedelta(minutes=15)
+# The ids kept in relevance order: ten storefront pages of 24 (GraphQL's first page of up to
+# 100 too); a page beyond them is computed and not kept.
+RANKED_LIMIT = 240
+# A refresh of more products than this (an import, a rebuild) deletes every answer rather
+# than testing each answer's query against each refreshed document.
+TARGETED_LIMIT = 500
+# pg_advisory_xact_lock key: "search answers".
+LOCK_KEY = 0x5EA2C4A5
+
+
+@dataclass(frozen=True)
+class AnswerKey:
+    """Which answer: the shoppers' products of a channel, a query, a facet selection."""
+
+    channel_id: int
+    tsquery: str
+    selection: str = ""
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(f"{self.tsquery}\x00{self.selection}".encode()).hexdigest()
+
+
+@dataclass
+class Answer:
+    counts: dict[str, list[tuple[str, int]]]
+    ranked_ids: list[int]
+
+    def page(self, offset: int, limit: int) -> list[int] | None:
+        """The ids of a page by relevance, or None when it reaches past the kept ids while
+        more matches exist."""
+        total = sum(n for _value, n in self.counts.get("total", []))
+        if offset + limit > len(self.ranked_ids) and len(self.ranked_ids) < total:
+            return None
+        return self.ranked_ids[offset : offset + limit]
+
+
+def _table(model) -> str:
+    return model._meta.db_table
+
+
+def lookup(key: AnswerKey) -> Answer | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT facets, ranked_ids FROM "{_table(SearchAnswer)}" '
+            "WHERE channel_id = %s AND key = %s AND valid_until > %s",
+            [key.channel_id, key.digest, timezone.now()],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    facets, ranked = row
+    if isinstance(facets, str):  # a cursor without the jsonb loader
+        import json
+
+        facets = json.loads(facets)
+    counts = {facet: [(value, int(n)) for value, n in rows] for facet, rows in facets.items()}
+    return Answer(counts=counts, ranked_ids=list(ranked))
+
+
+def current_generation() -> int:
+    """The generation row's value; 0 while it is missing (a flushed database): the first
+    invalidation writes it as 1, so an answer computed before that is not kept either."""
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT value FROM "{_table(SearchAnswerGeneration)}" WHERE id = 1')
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+def valid_until(channel_id: int, now: datetime | None = None) -> datetime:
+    """The first instant at which something no row change announces may alter an answer."""
+    from backend.catalog.models import ProductChannelListing
+    from backend.catalog.schedule import schedule_boundaries
+
+    now = now or timezone.now()
+    limits = [now + TIME_TO_LIVE]
+    upcoming = ProductChannelListing.objects.filter(
+        channel_id=channel_id, published_at__gt=now
+    ).aggregate(first=Min("published_at"))["first"]
+    if upcoming is not None:
+        limits.append(upcoming)
+    limits.extend(instant for instant in schedule_boundaries() if instant > now)
+    return min(limits)
+
+
+def store(
+    key: AnswerKey,
+    *,
+    generation: int,
+    counts: dict[str, list[tuple[str, int]]],
+    ranked_ids: list[int],
+    matched_ids: str,
+    until: datetime,
+) -> bool:
+    """Keep an answer computed after `generation` was read; False (nothing written) when an
+    invalidation committed meanwhile. `matched_ids` is PostgreSQL's text of the id array."""
+    import json
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
+        if current_generation() != generation:
+            return False
+        cursor.execute(
+            f'INSERT INTO "{_table(SearchAnswer)}" (channel_id, key, tsquery, facets, '
+            "ranked_ids, matched_ids, computed_at, valid_until) VALUES (%s, %s, %s, %s::jsonb, "
+            "%s::bigint[], %s::bigint[], %s, %s) ON CONFLICT (channel_id, key) DO UPDATE SET "
+            "tsquery = EXCLUDED.tsquery, facets = EXCLUDED.facets, "
+            "ranked_ids = EXCLUDED.ranked_ids, matched_ids = EXCLUDED.matched_ids, "
+            "computed_at = EXCLUDED.computed_at, valid_until = EXCLUDED.valid_until",
+            [
+                key.channel_id,
+                key.digest,
+                key.tsquery,
+                json.dumps(counts, ensure_ascii=False),
+                ranked_ids,
+                matched_ids or "{}",
+                timezone.now(),
+                until,
+            ],
+        )
+    return True
+
+
+def _begin_invalidation(cursor) -> None:
+    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+    table = _table(SearchAnswerGeneration)
+    cursor.execute(
+        f'INSERT INTO "{table}" (id, value) VALUES (1, 1) '
+        f'ON CONFLICT (id) DO UPDATE SET value = "{table}".value + 1'
+    )
+
+
+def invalidate_products(product_ids: list[int]) -> int:
+    """Delete the answers a refresh of these products touches: those that matched one of
+    them, and those whose query matches one of their documents now; expired answers go too.
+    Call inside the transaction that wrote the documents, after writing them."""
+    from backend.search.models import SearchDocument
+
+    ids = sorted({int(i) for i in product_ids})
+    if not ids:
+        return 0
+    if len(ids) > TARGETED_LIMIT:
+        return invalidate_all()
+    answers, documents = _table(SearchAnswer), _table(SearchDocument)
+    with transaction.atomic(), connection.cursor() as cursor:
+        _begin_invalidation(cursor)
+        cursor.execute(
+            f'DELETE FROM "{answers}" a WHERE a.matched_ids && %s::bigint[] '
+            "OR a.valid_until <= %s "
+            f'OR EXISTS (SELECT 1 FROM "{documents}" d WHERE d.product_id = ANY(%s::bigint[]) '
+            "AND d.vector @@ a.tsquery::tsquery)",
+            [ids, timezone.now(), ids],
+        )
+        return cursor.rowcount
+
+
+def invalidate_all() -> int:
+    """Delete every answer: for changes that can alter any of them (a vendor's status, a
+    channel, a category, synonyms) and for refreshes too large to test one by one."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        _begin_invalidation(cursor)
+        cursor.execute(f'DELETE FROM "{_table(SearchAnswer)}"')
+        return cursor.rowcount
+
+
+def invalidate_all_on_commit(*args, **kwargs) -> None:
+    """A signal receiver: every answer goes once the change commits."""
+    transaction.on_commit(invalidate_all)
