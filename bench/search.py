@@ -7,7 +7,9 @@ pictures) with their search documents built in bulk per chunk, then the vocabula
 
 Prints: the setup times; p50/p95 of one storefront search (parse, match and rank, first page
 of 20, then the facet counts) at concurrency 1 and 8 over the queries of the relevance set;
-the whole storefront search page (`/search/?q=`, through Django's test client in this
+the storefront's search call since answers are kept (backend.search.answers: search, facets,
+total and the first page of ids) with the answer computed, kept, and kept while products
+change; the whole storefront search page (`/search/?q=`, through Django's test client in this
 process: the view, every statement it runs and the template) first seen (the catalog version
 moved on before each request, so no cached fragment serves it) and repeated; and the lag
 from a product update to its visibility in search through the real path (post_save →
@@ -163,6 +165,159 @@ def storefront_page(queries: list[str], rounds: int) -> None:
             )
 
 
+def answered(channel, queries: list[str], rounds: int) -> None:
+    """What the storefront's search page and GraphQL's productSearchFacets ask since search
+    answers are kept (backend.search.answers): the search, then the facets with the total
+    and the first page of 24 ids by relevance through the kept answer. Three cases:
+
+    - computed: this query's kept answer deleted before each call (no shopper asked it since
+      the last change that touched it): the statement runs and the answer is written;
+    - kept: every query answered once before timing;
+    - kept, with changes: as kept, while another thread renames a product of the synthetic
+      catalogue every 0.5 s and refreshes its document (the refresh task's work), which
+      drops the answers it touches; the hit rate is printed.
+    """
+    from backend.catalog.models import Product
+    from backend.search.documents import refresh_documents
+    from backend.search.models import SearchAnswer
+    from backend.search.selectors import facets_for, search
+    from backend.storefront.selectors import listed_products
+
+    served: list[bool] = []
+
+    # Untimed: each query's answer key (the same for every call while the vocabulary stays).
+    keys = {q: search(listed_products(channel), q).answer_key(channel) for q in queries}
+
+    def call(query: str, fresh: bool) -> float:
+        key = keys[query]
+        if key is not None:  # untimed: deleted for "computed", and whether it is kept now
+            kept = SearchAnswer.objects.filter(channel=channel, key=key.digest)
+            if fresh:
+                kept.delete()
+            served.append(kept.exists())
+        t = time.perf_counter()
+        found = search(listed_products(channel), query)
+        answer = found.answer_key(channel)
+        facets_for(found.products, page_window=(0, 24), count_licensed=True, answer=answer)
+        return time.perf_counter() - t
+
+    names = iter(range(10**9))
+    stop = threading.Event()
+
+    def changes() -> None:
+        from django.db import connection
+
+        products = list(
+            Product.objects.filter(slug__startswith="synthetic-")
+            .order_by("pk")
+            .values_list("pk", "name")[:2000]
+        )
+        try:
+            while not stop.wait(0.5):
+                pk, name = products[next(names) % len(products)]
+                # The same name: the refresh rewrites the document as a stock or price
+                # change would, and drops every answer that counted the product.
+                Product.objects.filter(pk=pk).update(name=name)
+                refresh_documents([pk])
+        finally:
+            connection.close()
+
+    for label, fresh, changing in (
+        ("computed", True, False),
+        ("kept", False, False),
+        ("kept, with changes", False, True),
+    ):
+        if not fresh:
+            for q in queries:
+                call(q, False)
+        changer = threading.Thread(target=changes) if changing else None
+        if changer:
+            stop.clear()
+            changer.start()
+        for concurrency in (1, 8):
+            served.clear()
+            timings, elapsed = in_threads(
+                concurrency,
+                rounds,
+                lambda n, i, fresh=fresh: call(queries[(n + i) % len(queries)], fresh),
+            )
+            hits = sum(served) / len(served) if served else 0
+            print(
+                f"storefront search call (search + facets + page ids), answer {label}, "
+                f"concurrency {concurrency}: {len(timings)} searches, "
+                f"{len(timings) / elapsed:.1f}/s, "
+                "p50 {:.1f} ms, p95 {:.1f} ms".format(*p50_p95(timings))
+                + f", served from a kept answer {hits:.0%}",
+                flush=True,
+            )
+        if changer:
+            stop.set()
+            changer.join()
+
+
+FACETS_QUERY = """query($s: String!) { productSearchFacets(search: $s, channel: "guanyun") {
+  totalCount categories { value label count } vendors { value label count }
+  originTowns { value count } certifications { value count } priceBands { min max count }
+  povertyZoneCount } }"""
+
+
+def over_http(env: dict, channel, queries: list[str], rounds: int, workers: int, port: int):
+    """GraphQL's productSearchFacets (a search with its facet counts and total) over HTTP from
+    gunicorn with production settings (`workers` processes of 4 threads, infra/
+    gunicorn.conf.py), as a client sees it: the answer computed (this query's kept answer
+    deleted before each request, untimed) and kept (every query asked once before timing)."""
+    import http.client
+    import json
+
+    from _serve import serve, stop
+
+    from backend.search.models import SearchAnswer
+    from backend.search.selectors import search
+    from backend.storefront.selectors import listed_products
+
+    keys = {q: search(listed_products(channel), q).answer_key(channel) for q in queries}
+    server = serve(env, port, workers, {})
+    try:
+        connections: dict[int, http.client.HTTPConnection] = {}
+
+        def ask(n: int, query: str, fresh: bool) -> float:
+            key = keys[query]
+            if fresh and key is not None:
+                SearchAnswer.objects.filter(channel=channel, key=key.digest).delete()
+            conn = connections.setdefault(n, http.client.HTTPConnection("127.0.0.1", port))
+            body = json.dumps({"query": FACETS_QUERY, "variables": {"s": query}})
+            t = time.perf_counter()
+            conn.request("POST", "/graphql/", body, {"Content-Type": "application/json"})
+            response = conn.getresponse()
+            data = json.loads(response.read())
+            seconds = time.perf_counter() - t
+            if response.status != 200 or data.get("errors"):
+                raise SystemExit(f"productSearchFacets({query!r}): {response.status} {data}")
+            return seconds
+
+        for label, fresh in (("computed", True), ("kept", False)):
+            for q in queries:  # the workers' connections and vocabulary, and "kept"
+                ask(0, q, False)
+            for concurrency in (1, 8):
+                timings, elapsed = in_threads(
+                    concurrency,
+                    rounds,
+                    lambda n, i, fresh=fresh: ask(n, queries[(n + i) % len(queries)], fresh),
+                )
+                print(
+                    f"GraphQL productSearchFacets over HTTP ({workers} gunicorn workers), answer "
+                    f"{label}, concurrency {concurrency}: {len(timings)} requests, "
+                    f"{len(timings) / elapsed:.1f}/s, "
+                    "p50 {:.1f} ms, p95 {:.1f} ms".format(*p50_p95(timings)),
+                    flush=True,
+                )
+            for conn in connections.values():
+                conn.close()
+            connections.clear()
+    finally:
+        stop(server)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--synthetic", type=int, default=100_000)
@@ -170,6 +325,14 @@ def main() -> None:
     parser.add_argument("--skip-prepare", action="store_true")
     parser.add_argument("--lag-only", action="store_true", help="only the update-to-visible lag")
     parser.add_argument("--page-only", action="store_true", help="only the storefront search page")
+    parser.add_argument(
+        "--answers-only", action="store_true", help="only the search call with kept answers"
+    )
+    parser.add_argument(
+        "--http", action="store_true", help="also productSearchFacets over HTTP from gunicorn"
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8097)
     parser.add_argument(
         "--rebuild", action="store_true", help="also time rebuild_all() over every product"
     )
@@ -238,7 +401,7 @@ def main() -> None:
         one(q)
     for values in [*parts.values(), graphql]:
         values.clear()
-    if not args.lag_only and not args.page_only:
+    if not args.lag_only and not args.page_only and not args.answers_only:
         from backend.search.selectors import suggestions
 
         typed: list[float] = []
@@ -252,7 +415,7 @@ def main() -> None:
                 len(typed), *p50_p95(typed)
             )
         )
-    for concurrency in () if args.lag_only or args.page_only else (1, 8):
+    for concurrency in () if args.lag_only or args.page_only or args.answers_only else (1, 8):
         timings, elapsed = in_threads(
             concurrency, args.rounds, lambda n, i: one(queries[(n + i) % len(queries)])
         )
@@ -274,6 +437,12 @@ def main() -> None:
         for values in [*parts.values(), graphql]:
             values.clear()
 
+    if not args.lag_only and not args.page_only:
+        answered(channel, queries, args.rounds)
+    if args.http:
+        over_http(env, channel, queries, args.rounds, args.workers, args.port)
+    if args.answers_only:
+        return
     if not args.lag_only:
         storefront_page(queries, args.rounds)
     if args.page_only:

@@ -87,7 +87,7 @@ def lookup(key: AnswerKey) -> Answer | None:
         import json
 
         facets = json.loads(facets)
-    counts = {facet: [(value, int(n)) for value, n in rows] for facet, rows in facets.items()}
+    counts = {facet: [(value, n) for value, n in rows] for facet, rows in facets.items()}
     return Answer(counts=counts, ranked_ids=list(ranked))
 
 

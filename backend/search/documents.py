@@ -290,4 +290,7 @@ def rebuild_vocabulary() -> int:
 
 def rebuild_all() -> tuple[int, int]:
     ids = list(Product.objects.values_list("pk", flat=True))
-    return refresh_documents(ids), rebuild_vocabulary()
+    written = refresh_documents(ids)
+    # Boosts or synonyms may have changed: no kept answer was ranked by the new documents.
+    answers.invalidate_all()
+    return written, rebuild_vocabulary()

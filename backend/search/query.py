@@ -3,7 +3,7 @@ pinyin prefixes and typo correction ("did you mean")."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from backend.search import analysis, vocabulary
 
@@ -27,11 +27,27 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("'", "") + "'"
 
 
+# Parsed queries per loaded vocabulary (a reload replaces the Vocabulary and with it this
+# memo): segmenting and correcting a query costs milliseconds, and shoppers repeat queries.
+PARSED_MEMO_SIZE = 4096
+
+
 def parse(text: str, *, correct: bool = True) -> ParsedQuery:
-    cleaned = analysis.clean(str(text or "")[: analysis.MAX_QUERY_CHARS * 4])[
-        : analysis.MAX_QUERY_CHARS
-    ]
+    raw = str(text or "")[: analysis.MAX_QUERY_CHARS * 4]
     vocab = vocabulary.current()
+    memo = vocab.parsed
+    parsed = memo.get((raw, correct))
+    if parsed is None:
+        parsed = _parse(raw, vocab, correct=correct)
+        if len(memo) >= PARSED_MEMO_SIZE:
+            memo.clear()
+        memo[(raw, correct)] = parsed
+    # A copy: callers own their lists.
+    return replace(parsed, words=list(parsed.words), clauses=[list(c) for c in parsed.clauses])
+
+
+def _parse(text: str, vocab: vocabulary.Vocabulary, *, correct: bool) -> ParsedQuery:
+    cleaned = analysis.clean(text)[: analysis.MAX_QUERY_CHARS]
     changed = False
     chunks = []
     for chunk in cleaned.split():

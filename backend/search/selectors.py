@@ -159,6 +159,10 @@ def facets_for(
     counts = _counts(products, (0, answers.RANKED_LIMIT), True, matched=True)
     ranked = [int(value) for value, _n in sorted(counts.pop("page", []), key=itemgetter(1))]
     matched = next((value for value, _n in counts.pop("matched", [])), None) or "{}"
+    # The names too (a category or vendor change drops every answer), so a kept answer is
+    # read without another query.
+    for key, model in (("category", _category_model()), ("vendor", _vendor_model())):
+        counts[f"{key}_name"] = _names(model, counts.get(key, []))
     answers.store(
         answer,
         generation=generation,
@@ -172,6 +176,24 @@ def facets_for(
     if page_window is not None and page is None:
         return _facets_from(_counts(products, page_window, count_licensed), page_window)
     return _facets_from(counts, page_window, page_ids=page)
+
+
+def _category_model():
+    from backend.catalog.models import Category
+
+    return Category
+
+
+def _vendor_model():
+    from backend.vendors.models import Vendor
+
+    return Vendor
+
+
+def _names(model, rows: list[tuple[str, int]]) -> list[tuple[int, str]]:
+    """(id, name) of the counted categories or vendors."""
+    ids = [int(value) for value, _n in rows]
+    return list(model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else []
 
 
 def _counts(
@@ -223,19 +245,17 @@ def _facets_from(
     *,
     page_ids: list[int] | None = None,
 ) -> Facets:
-    from backend.catalog.models import Category
-    from backend.vendors.models import Vendor
-
     result = Facets()
 
     def named(model, key: str) -> list[tuple[int, str, int]]:
         rows = {int(value): n for value, n in counts.get(key, [])}
-        names = dict(model.objects.filter(pk__in=rows).values_list("pk", "name")) if rows else {}
+        kept = counts.get(f"{key}_name")
+        names = dict(kept) if kept is not None else dict(_names(model, counts.get(key, [])))
         found = [(pk, names[pk], n) for pk, n in rows.items() if pk in names]
         return sorted(found, key=lambda row: (-row[2], row[1]))
 
-    result.category = named(Category, "category")
-    result.vendor = named(Vendor, "vendor")
+    result.category = named(_category_model(), "category")
+    result.vendor = named(_vendor_model(), "vendor")
     result.origin_town = sorted(counts.get("origin_town", []), key=lambda kv: (-kv[1], kv[0]))
     result.certification = sorted(counts.get("certification", []), key=lambda kv: (-kv[1], kv[0]))
     bands = {int(value): n for value, n in counts.get("price_band", []) if value is not None}

@@ -44,6 +44,8 @@ class Vocabulary:
     sorted_initials: list[str] = field(default_factory=list)
     han_by_length: dict[int, list[str]] = field(default_factory=dict)
     pinyin_by_length: dict[int, list[str]] = field(default_factory=dict)
+    # Queries parsed against this vocabulary (backend.search.query.parse).
+    parsed: dict = field(default_factory=dict)
 
     def index(self) -> Vocabulary:
         self.sorted_terms = sorted(self.terms)

@@ -217,3 +217,16 @@ def test_the_storefront_search_page_keeps_and_reads_the_answer(seeded, client):
     assert len(matching) == 1 and '"catalog_product"."id" IN (' in matching[0]
     for slug in ("yanweigang-laver", "yanweigang-shrimp", "yanweigang-jellyfish"):
         assert f"/p/{slug}/" in first and f"/p/{slug}/" in again
+
+
+@pytest.mark.django_db
+def test_a_full_rebuild_drops_every_answer(seeded):
+    """Boosts or synonyms may have changed: even an answer no rebuilt document matches goes."""
+    from backend.search.documents import rebuild_all
+
+    SearchAnswer.objects.all().delete()
+    _facets("大米")
+    _facets("不存在的词")
+    assert SearchAnswer.objects.count() == 2
+    rebuild_all()
+    assert not SearchAnswer.objects.exists()
