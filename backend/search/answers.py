@@ -23,12 +23,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
 from backend.search.models import SearchAnswer, SearchAnswerGeneration
+
+# A statement's rows by facet: (value, count), or (id, position) for the page and (id,
+# name) for the kept names of categories and vendors.
+Counts = dict[str, list[tuple[Any, Any]]]
 
 TIME_TO_LIVE = timedelta(minutes=15)
 # The ids kept in relevance order: ten storefront pages of 24 (GraphQL's first page of up to
@@ -56,7 +61,7 @@ class AnswerKey:
 
 @dataclass
 class Answer:
-    counts: dict[str, list[tuple[str, int]]]
+    counts: Counts
     ranked_ids: list[int]
 
     def page(self, offset: int, limit: int) -> list[int] | None:
@@ -120,7 +125,7 @@ def store(
     key: AnswerKey,
     *,
     generation: int,
-    counts: dict[str, list[tuple[str, int]]],
+    counts: Counts,
     ranked_ids: list[int],
     matched_ids: str,
     until: datetime,

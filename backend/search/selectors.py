@@ -10,7 +10,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
 from backend.search import answers, vocabulary
-from backend.search.answers import AnswerKey
+from backend.search.answers import AnswerKey, Counts
 from backend.search.backends.base import get_search_backend
 from backend.search.models import SearchDocument
 from backend.search.query import parse
@@ -202,7 +202,7 @@ def _counts(
     count_licensed: bool,
     *,
     matched: bool = False,
-) -> dict[str, list[tuple[str, int]]]:
+) -> Counts:
     """The facet statement's rows by facet: (value, count); 'page' rows are (id, position)."""
     from django.db import connection
 
@@ -225,7 +225,7 @@ def _counts(
         params += list(licensed_params)
     if matched:
         extra += MATCHED_SQL
-    counts: dict[str, list[tuple[str, int]]] = {}
+    counts: Counts = {}
     statement = FACETS_SQL.format(
         matched=sql,
         band=_band_sql(),
@@ -240,7 +240,7 @@ def _counts(
 
 
 def _facets_from(
-    counts: dict[str, list[tuple[str, int]]],
+    counts: Counts,
     page_window: tuple[int, int] | None,
     *,
     page_ids: list[int] | None = None,
