@@ -182,14 +182,17 @@ def invalidate_products(product_ids: list[int]) -> int:
     answers, documents = _table(SearchAnswer), _table(SearchDocument)
     with transaction.atomic(), connection.cursor() as cursor:
         _begin_invalidation(cursor)
+        # Two statements: the first is a GIN lookup; the second reads each answer's query and
+        # expiry but never its (large, compressed) list of matched ids.
+        cursor.execute(f'DELETE FROM "{answers}" WHERE matched_ids && %s::bigint[]', [ids])
+        deleted = cursor.rowcount
         cursor.execute(
-            f'DELETE FROM "{answers}" a WHERE a.matched_ids && %s::bigint[] '
-            "OR a.valid_until <= %s "
+            f'DELETE FROM "{answers}" a WHERE a.valid_until <= %s '
             f'OR EXISTS (SELECT 1 FROM "{documents}" d WHERE d.product_id = ANY(%s::bigint[]) '
             "AND d.vector @@ a.tsquery::tsquery)",
-            [ids, timezone.now(), ids],
+            [timezone.now(), ids],
         )
-        return cursor.rowcount
+        return deleted + cursor.rowcount
 
 
 def invalidate_all() -> int:

@@ -230,3 +230,17 @@ def test_a_full_rebuild_drops_every_answer(seeded):
     assert SearchAnswer.objects.count() == 2
     rebuild_all()
     assert not SearchAnswer.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_refresh_also_removes_expired_answers(seeded):
+    SearchAnswer.objects.all().delete()
+    _facets("白酒")
+    _facets("紫菜")
+    SearchAnswer.objects.filter(tsquery=_search("白酒")[1].tsquery).update(
+        valid_until=timezone.now() - timedelta(seconds=1)
+    )
+    refresh_documents([Product.objects.get(slug="yihetang-flour").pk])  # touches neither
+    assert list(SearchAnswer.objects.values_list("tsquery", flat=True)) == [
+        _search("紫菜")[1].tsquery
+    ]
