@@ -187,8 +187,15 @@ def test_zone_facet_narrows_to_products_of_the_poverty_zone(client, rice_shop):
     assert "poverty_zone" not in _facet_links(client.get("/search/", {"q": "米"}))
     assert client.get("/search/", {"q": "米", "fz": "1"}).context["listing"].cards == []
     # The zone flag of a document comes from poverty certifications (backend/search/documents);
-    # set directly here, as the storefront reads it.
+    # set directly here, as the storefront reads it. Documents are written only by the refresh,
+    # which drops the kept search answers they touch (backend.search.answers); a direct write
+    # must do the same, or the answer kept by the two searches above is served.
+    from backend.search.answers import invalidate_products
+
     SearchDocument.objects.filter(product__slug="b").update(poverty_zone=True)
+    invalidate_products(
+        SearchDocument.objects.filter(product__slug="b").values_list("pk", flat=True)
+    )
     facets = _facet_links(client.get("/search/", {"q": "米"}))
     assert facets["poverty_zone"] == {
         "扶贫专区商品": (1, facets["poverty_zone"]["扶贫专区商品"][1], False)
