@@ -21,6 +21,7 @@ backend.catalog.schedule) and a time-to-live.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -88,10 +89,7 @@ def lookup(key: AnswerKey) -> Answer | None:
     if row is None:
         return None
     facets, ranked = row
-    if isinstance(facets, str):  # a cursor without the jsonb loader
-        import json
-
-        facets = json.loads(facets)
+    facets = json.loads(facets)  # Django's connections read jsonb as text
     counts = {facet: [(value, n) for value, n in rows] for facet, rows in facets.items()}
     return Answer(counts=counts, ranked_ids=list(ranked))
 
@@ -132,8 +130,6 @@ def store(
 ) -> bool:
     """Keep an answer computed after `generation` was read; False (nothing written) when an
     invalidation committed meanwhile. `matched_ids` is PostgreSQL's text of the id array."""
-    import json
-
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [LOCK_KEY])
         if current_generation() != generation:

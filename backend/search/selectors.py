@@ -148,21 +148,25 @@ def facets_for(
     when there is one, and a computed one is kept (backend.search.answers)."""
     if answer is None:
         return _facets_from(_counts(products, page_window, count_licensed), page_window)
-    kept = answers.lookup(answer)
-    if kept is not None:
-        page = kept.page(*page_window) if page_window else None
-        if page_window is None or page is not None:
-            return _facets_from(kept.counts, page_window, page_ids=page)
+    kept = answers.lookup(answer) or _compute_and_keep(products, answer)
+    page = kept.page(*page_window) if page_window else None
+    if page_window is not None and page is None:
         # A page past the kept ids: computed, and the answer stays as it is.
         return _facets_from(_counts(products, page_window, count_licensed), page_window)
+    return _facets_from(kept.counts, page_window, page_ids=page)
+
+
+def _compute_and_keep(products: QuerySet, answer: AnswerKey) -> answers.Answer:
+    """Run the facet statement for a kept answer (every count, the first RANKED_LIMIT ids,
+    every matched id) and keep it, unless an invalidation committed meanwhile."""
     generation = answers.current_generation()
     counts = _counts(products, (0, answers.RANKED_LIMIT), True, matched=True)
     ranked = [int(value) for value, _n in sorted(counts.pop("page", []), key=itemgetter(1))]
     matched = next((value for value, _n in counts.pop("matched", [])), None) or "{}"
     # The names too (a category or vendor change drops every answer), so a kept answer is
     # read without another query.
-    for key, model in (("category", _category_model()), ("vendor", _vendor_model())):
-        counts[f"{key}_name"] = _names(model, counts.get(key, []))
+    for key in ("category", "vendor"):
+        counts[f"{key}_name"] = _names(key, counts.get(key, []))
     answers.store(
         answer,
         generation=generation,
@@ -171,29 +175,19 @@ def facets_for(
         matched_ids=matched,
         until=answers.valid_until(answer.channel_id),
     )
-    kept = answers.Answer(counts=counts, ranked_ids=ranked)
-    page = kept.page(*page_window) if page_window else None
-    if page_window is not None and page is None:
-        return _facets_from(_counts(products, page_window, count_licensed), page_window)
-    return _facets_from(counts, page_window, page_ids=page)
+    return answers.Answer(counts=counts, ranked_ids=ranked)
 
 
-def _category_model():
+def _names(key: str, rows: list[tuple[str, int]]) -> list[tuple[int, str]]:
+    """(id, name) of the counted categories or vendors."""
     from backend.catalog.models import Category
-
-    return Category
-
-
-def _vendor_model():
     from backend.vendors.models import Vendor
 
-    return Vendor
-
-
-def _names(model, rows: list[tuple[str, int]]) -> list[tuple[int, str]]:
-    """(id, name) of the counted categories or vendors."""
     ids = [int(value) for value, _n in rows]
-    return list(model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else []
+    if not ids:
+        return []
+    named = Category.objects.all() if key == "category" else Vendor.objects.all()
+    return list(named.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def _counts(
@@ -247,15 +241,15 @@ def _facets_from(
 ) -> Facets:
     result = Facets()
 
-    def named(model, key: str) -> list[tuple[int, str, int]]:
+    def named(key: str) -> list[tuple[int, str, int]]:
         rows = {int(value): n for value, n in counts.get(key, [])}
         kept = counts.get(f"{key}_name")
-        names = dict(kept) if kept is not None else dict(_names(model, counts.get(key, [])))
+        names = dict(kept) if kept is not None else dict(_names(key, counts.get(key, [])))
         found = [(pk, names[pk], n) for pk, n in rows.items() if pk in names]
         return sorted(found, key=lambda row: (-row[2], row[1]))
 
-    result.category = named(_category_model(), "category")
-    result.vendor = named(_vendor_model(), "vendor")
+    result.category = named("category")
+    result.vendor = named("vendor")
     result.origin_town = sorted(counts.get("origin_town", []), key=lambda kv: (-kv[1], kv[0]))
     result.certification = sorted(counts.get("certification", []), key=lambda kv: (-kv[1], kv[0]))
     bands = {int(value): n for value, n in counts.get("price_band", []) if value is not None}
