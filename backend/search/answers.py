@@ -166,13 +166,14 @@ def _begin_invalidation(cursor) -> None:
 
 def invalidate_products(product_ids: list[int]) -> int:
     """Delete the answers a refresh of these products touches: those that matched one of
-    them, and those whose query matches one of their documents now; expired answers go too.
-    Call inside the transaction that wrote the documents, after writing them."""
+    them, and those whose query matches one of their documents now; expired answers go too
+    (only they, when no product is given). Call inside the transaction that wrote the
+    documents, after writing them."""
     from backend.search.models import SearchDocument
 
     ids = sorted({int(i) for i in product_ids})
     if not ids:
-        return 0
+        return remove_expired()
     if len(ids) > TARGETED_LIMIT:
         return invalidate_all()
     answers, documents = _table(SearchAnswer), _table(SearchDocument)
@@ -189,6 +190,16 @@ def invalidate_products(product_ids: list[int]) -> int:
             [timezone.now(), ids],
         )
         return deleted + cursor.rowcount
+
+
+def remove_expired() -> int:
+    """Delete the answers past their valid_until (never served; this bounds the table). An
+    answer being stored meanwhile is never expired, so no lock is needed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'DELETE FROM "{_table(SearchAnswer)}" WHERE valid_until <= %s', [timezone.now()]
+        )
+        return cursor.rowcount
 
 
 def invalidate_all() -> int:

@@ -177,7 +177,9 @@ def _refresh_batch(ids: list[int]) -> int:
                 c,
                 d,
                 pid in in_stock,
-                min(boost, 9.9),
+                # In steps of 0.1, so a single sale (the sales term grows with its
+                # logarithm) rarely moves a product's rank or its answer digest.
+                round(min(boost, 9.9), 1),
                 pid in licensed,
                 pid in certified,
                 sold,
@@ -225,14 +227,47 @@ def _refresh_batch(ids: list[int]) -> int:
             "WHERE id = ANY(%s) AND search_index_dirty AND updated_at <= %s",
             [[row[0] for row in rows], read_from],
         )
-        # Kept search answers that counted these products, or whose query matches them now.
-        answers.invalidate_products(ids)
+        # Kept search answers that counted these products, or whose query matches them now:
+        # those whose answer digest moved (a sale that keeps the product in stock, a save
+        # that changes nothing shoppers see, leave the answers as they are), and those whose
+        # document is gone.
+        cursor.execute(ANSWER_DIGEST_SQL, [ids])
+        changed = {product_id for (product_id,) in cursor.fetchall()}
+        changed.update(set(ids) - {row[0] for row in rows})
+        answers.invalidate_products(sorted(changed))  # only expired ones when none moved
         # Cached catalog responses (GraphQL's, the storefront's listings) keyed by the catalog
         # version were made with the old documents' matches and ranks: after the product's own
         # change bumped the version, a search in the second before this refresh would
         # otherwise keep its answer until the cache's time-to-live.
         transaction.on_commit(bump_catalog_version)
     return len(rows)
+
+
+# Sets each refreshed document's answer digest (SearchDocument.answer_digest) and returns the
+# products whose digest moved. The digest covers what a kept answer reads of a product that
+# the product's own refresh can change: the document's match, rank and facet columns (not
+# `sales`, which reaches answers only through the boost), the name (the rank's tie-break),
+# category and vendor (facets), and per channel listing what visible_products tests. A
+# vendor's status, a channel, a category's name and the synonyms drop every answer on their
+# own (backend.search.signals); time is bounded by the answers' valid_until.
+ANSWER_DIGEST_SQL = """
+WITH fresh AS (
+    SELECT d.product_id, md5(concat_ws('|',
+        d.vector::text, d.in_stock, d.boost, d.brand_licensed, d.poverty_zone, d.origin_town,
+        d.certifications::text, d.min_price, d.attribute_values::text,
+        p.name, p.category_id, p.vendor_id,
+        (SELECT string_agg(concat_ws(',', l.channel_id, l.is_published, l.published_at,
+                l.visible_in_listings, l.discounted_price_amount IS NULL), ';'
+                ORDER BY l.channel_id)
+         FROM catalog_productchannellisting l WHERE l.product_id = p.id)
+    )) AS digest
+    FROM search_searchdocument d JOIN catalog_product p ON p.id = d.product_id
+    WHERE d.product_id = ANY(%s)
+)
+UPDATE search_searchdocument s SET answer_digest = fresh.digest FROM fresh
+WHERE s.product_id = fresh.product_id AND s.answer_digest IS DISTINCT FROM fresh.digest
+RETURNING s.product_id
+"""
 
 
 def tsvector_text(buckets) -> str:

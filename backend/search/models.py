@@ -32,6 +32,12 @@ class SearchDocument(models.Model):
     # The attribute values (ids) of the product and its variants: the storefront's attribute
     # filters for a search are read from the matched documents (selectors.facets_for).
     attribute_values = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # md5 of everything a kept search answer reads of this product (the document's match,
+    # rank and facet columns, the product's name, category and vendor, its channel listings'
+    # visibility) as of the last refresh: a refresh that leaves it unchanged (a sale that
+    # keeps the product in stock, a save that changes nothing shoppers see) drops no answer
+    # (backend.search.documents.ANSWER_DIGEST_SQL).
+    answer_digest = models.CharField(max_length=32, blank=True, default="", db_default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -13,7 +13,7 @@ from backend.search import answers, vocabulary
 from backend.search.answers import AnswerKey, Counts
 from backend.search.backends.base import get_search_backend
 from backend.search.models import SearchDocument
-from backend.search.query import parse
+from backend.search.query import ParsedQuery, parse
 
 PRICE_BANDS: list[tuple[Decimal | None, Decimal | None]] = [
     (None, Decimal("20")),
@@ -146,14 +146,30 @@ def facets_for(
     `answer` names the products as a shopper's search in a channel (`products` must be
     exactly that search, with the facet selection the key names): the kept answer serves
     when there is one, and a computed one is kept (backend.search.answers)."""
-    if answer is None:
-        return _facets_from(_counts(products, page_window, count_licensed), page_window)
-    kept = answers.lookup(answer) or _compute_and_keep(products, answer)
-    page = kept.page(*page_window) if page_window else None
-    if page_window is not None and page is None:
+    if answer is not None:
+        found = answers.lookup(answer) or _compute_and_keep(products, answer)
+        served = _served(found, page_window)
+        if served is not None:
+            return served
         # A page past the kept ids: computed, and the answer stays as it is.
-        return _facets_from(_counts(products, page_window, count_licensed), page_window)
-    return _facets_from(kept.counts, page_window, page_ids=page)
+    return _facets_from(_counts(products, page_window, count_licensed), page_window)
+
+
+def kept_facets(
+    answer: AnswerKey | None, *, page_window: tuple[int, int] | None = None
+) -> Facets | None:
+    """The facets of a kept answer, read without building the search's products (one
+    indexed row read); None when no answer is kept for `answer` (or the page reaches past
+    its ids): then the caller builds the products and asks facets_for, which keeps one."""
+    found = answers.lookup(answer) if answer is not None else None
+    return _served(found, page_window) if found is not None else None
+
+
+def _served(found: answers.Answer, page_window: tuple[int, int] | None) -> Facets | None:
+    page = found.page(*page_window) if page_window else None
+    if page_window is not None and page is None:
+        return None
+    return _facets_from(found.counts, page_window, page_ids=page)
 
 
 def _compute_and_keep(products: QuerySet, answer: AnswerKey) -> answers.Answer:
@@ -352,19 +368,38 @@ def filter_by_facets(products: QuerySet, selection: FacetSelection) -> QuerySet:
 
 
 @dataclass
-class SearchResult:
-    products: QuerySet
-    did_you_mean: str = ""
-    corrected_from: str = ""
-    # What the products matched, for an answer key (answer_key): the tsquery, and whether the
-    # documents alone made the match (no product found by substring while its document is
-    # being written; such an answer would be wrong once the document is). Only the
-    # PostgreSQL backend says so.
-    tsquery: str = ""
-    from_documents: bool = False
+class SearchMatch:
+    """What a text matches, before any products are built: the parsed query, and what the
+    backend looked up first (the PostgreSQL backend: products found by substring while their
+    document is being written). `apply` narrows a queryset to it; `answer_key` names its
+    kept answer, so a caller that needs only the facets (kept_facets) never builds the
+    products on a hit."""
+
+    parsed: ParsedQuery
+    unindexed: list[int] | None = None
+
+    @property
+    def tsquery(self) -> str:
+        # Only the PostgreSQL backend (which looked up the unindexed products) matches
+        # documents by this tsquery.
+        return self.parsed.tsquery if self.unindexed is not None else ""
+
+    @property
+    def from_documents(self) -> bool:
+        """Whether the documents alone make the match (no product found by substring while
+        its document is being written; an answer kept then would be wrong once it is)."""
+        return self.unindexed is not None and not self.unindexed
+
+    @property
+    def did_you_mean(self) -> str:
+        return self.parsed.corrected
+
+    @property
+    def corrected_from(self) -> str:
+        return self.parsed.text if self.parsed.corrected else ""
 
     def answer_key(self, channel, selection: FacetSelection | None = None) -> AnswerKey | None:
-        """The key of this search's kept answer when `products` were a channel's products as
+        """The key of this search's kept answer when the products are a channel's products as
         shoppers see them (backend.catalog.selectors.visible_products without a staff user),
         narrowed by `selection` and nothing else; None when it cannot be kept."""
         if not self.tsquery or not self.from_documents or channel is None:
@@ -376,27 +411,37 @@ class SearchResult:
             selection="&".join(f"{k}={v}" for k, v in sorted(params.items())),
         )
 
+    def apply(self, queryset: QuerySet) -> SearchResult:
+        backend = get_search_backend()
+        apply = getattr(backend, "apply", None)
+        if apply is not None and self.unindexed is not None:
+            products = apply(queryset, self.parsed, unindexed=self.unindexed)
+        elif apply is not None:
+            products = apply(queryset, self.parsed)
+        else:
+            products = backend.search_products(queryset, self.parsed.text)
+        return SearchResult(parsed=self.parsed, unindexed=self.unindexed, products=products)
+
+
+@dataclass
+class SearchResult(SearchMatch):
+    """A search's products (annotated with `search_rank`), with what SearchMatch says."""
+
+    products: QuerySet = field(kw_only=True)
+
+
+def match(text: str) -> SearchMatch:
+    """Parse `text` and run the backend's lookup before matching (no products built)."""
+    backend = get_search_backend()
+    parsed = parse(text)
+    lookup = getattr(backend, "unindexed", None)
+    return SearchMatch(parsed=parsed, unindexed=lookup(parsed) if lookup is not None else None)
+
 
 def search(queryset: QuerySet, text: str) -> SearchResult:
     """Search `queryset`; when a typo was corrected the result says so (corrected_from), and
     when nothing matched it proposes a spelling (did_you_mean)."""
-    backend = get_search_backend()
-    parsed = parse(text)
-    apply = getattr(backend, "apply", None)
-    result = SearchResult(products=queryset)
-    if apply is not None and hasattr(backend, "unindexed"):
-        unindexed = backend.unindexed(parsed)
-        result.products = apply(queryset, parsed, unindexed=unindexed)
-        result.tsquery = parsed.tsquery
-        result.from_documents = not unindexed
-    elif apply is not None:
-        result.products = apply(queryset, parsed)
-    else:
-        result.products = backend.search_products(queryset, text)
-    if parsed.corrected:
-        result.corrected_from = parsed.text
-        result.did_you_mean = parsed.corrected
-    return result
+    return match(text).apply(queryset)
 
 
 def suggestions(text: str, limit: int = 8) -> list[str]:

@@ -14,12 +14,20 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from backend.catalog.models import Product, ProductChannelListing
+from backend.catalog.selectors import visible_products
 from backend.channel.models import Channel
 from backend.search import answers
 from backend.search.answers import Answer
 from backend.search.documents import refresh_documents
 from backend.search.models import SearchAnswer
-from backend.search.selectors import FacetSelection, facets_for, filter_by_facets, search
+from backend.search.selectors import (
+    FacetSelection,
+    facets_for,
+    filter_by_facets,
+    kept_facets,
+    match,
+    search,
+)
 from backend.storefront.selectors import listed_products
 from tests.conftest import GraphQLClient
 
@@ -98,6 +106,33 @@ def test_a_product_joining_the_matches_drops_the_answer(seeded):
     after = _facets("紫菜")
     assert after.total == before.total + 1
     assert tea.pk in after.page_ids
+
+
+@pytest.mark.django_db
+def test_a_refresh_that_changes_nothing_shoppers_see_keeps_the_answers(seeded):
+    """A sale that leaves the product in stock and a save that changes nothing a search reads
+    rewrite the document with the same answer digest: the answers stay. Running out of stock
+    moves the digest (the rank's in-stock points) and drops them."""
+    from django.db.models import F
+
+    from backend.inventory.models import Stock
+
+    tea = Product.objects.get(slug="yilu-green-tea")
+    stocks = Stock.objects.filter(product_variant__product=tea)
+    stocks.update(quantity=F("quantity_allocated") + 5)
+    refresh_documents([tea.pk])
+    SearchAnswer.objects.all().delete()
+    before = _facets("绿茶")
+    assert tea.pk in before.page_ids
+    stocks.update(quantity=F("quantity") - 1)  # a sale: still in stock
+    Product.objects.filter(pk=tea.pk).update(name=tea.name, updated_at=timezone.now())
+    refresh_documents([tea.pk])
+    assert SearchAnswer.objects.count() == 1
+    assert _facets("绿茶") == before == _facets("绿茶", keep=False)
+    stocks.update(quantity=F("quantity_allocated"))  # sold out
+    refresh_documents([tea.pk])
+    assert not SearchAnswer.objects.exists()
+    assert _facets("绿茶") == _facets("绿茶", keep=False)
 
 
 @pytest.mark.django_db
@@ -198,6 +233,45 @@ def test_graphql_facets_keep_the_shoppers_answer_but_not_a_staff_one(seeded, cli
     first = gql.query(query)["productSearchFacets"]["totalCount"]
     assert SearchAnswer.objects.count() == 1
     assert gql.query(query)["productSearchFacets"]["totalCount"] == first == _facets("大米").total
+
+
+@pytest.mark.django_db
+def test_kept_facets_serve_a_kept_answer_and_only_a_kept_one(seeded):
+    channel = Channel.objects.get(slug="guanyun")
+    key = match("有机").answer_key(channel)
+    SearchAnswer.objects.all().delete()
+    assert kept_facets(key, page_window=WINDOW) is None
+    computed = _facets("有机")
+    assert kept_facets(key, page_window=WINDOW) == computed
+    assert kept_facets(None) is None
+
+
+@pytest.mark.django_db
+def test_kept_graphql_facets_are_served_without_building_the_products(seeded, gql, monkeypatch):
+    """A kept answer is the whole of a shopper's productSearchFacets: the shopper's products
+    are not built (a spy on visible_products, calling through) and no statement reads the
+    listings or the documents; a miss builds them and keeps the answer."""
+    from backend.graphql.search import schema
+
+    built = []
+
+    def spy(**kwargs):
+        built.append(kwargs)
+        return visible_products(**kwargs)
+
+    monkeypatch.setattr(schema, "visible_products", spy)
+    query = 'query { productSearchFacets(search: "有机", channel: "guanyun") { totalCount } }'
+    SearchAnswer.objects.all().delete()
+    computed = gql.query(query)["productSearchFacets"]["totalCount"]
+    assert len(built) == 1
+    with CaptureQueriesContext(connection) as queries:
+        kept = gql.query(query)["productSearchFacets"]["totalCount"]
+    assert len(built) == 1
+    assert kept == computed == _facets("有机").total > 0
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [sql for sql in statements if "catalog_productchannellisting" in sql]
+    assert not [sql for sql in statements if "search_searchdocument" in sql]
+    assert any("search_searchanswer" in sql for sql in statements)
 
 
 @pytest.mark.django_db

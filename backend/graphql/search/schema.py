@@ -112,13 +112,15 @@ class SearchQueries(graphene.ObjectType):
     def resolve_product_search_facets(root, info, search, channel=None):
         channel_obj = resolve_channel(info, channel)
         user = info.context.user
-        products = visible_products(channel=channel_obj, user=user)
-        result = selectors.search(products, search)
+        result = selectors.match(search)
         # Shoppers' products (staff who manage products see unlisted ones too) share the
-        # storefront's kept answers.
+        # storefront's kept answers; a kept one is served without building the products.
         shopper = not can_manage_products(user)
         answer = result.answer_key(channel_obj) if shopper else None
-        facets = selectors.facets_for(result.products, answer=answer)
+        facets = selectors.kept_facets(answer)
+        if facets is None:
+            products = result.apply(visible_products(channel=channel_obj, user=user)).products
+            facets = selectors.facets_for(products, answer=answer)
         return SearchFacets(
             total_count=facets.total,
             did_you_mean=result.did_you_mean or None,
