@@ -103,12 +103,12 @@ def add_synthetic(count: int, chunk: int = 5000) -> None:
     )
 
 
-def in_threads(concurrency: int, rounds: int, timed) -> tuple[list[float], float]:
+def in_threads(concurrency: int, rounds: int, timed) -> tuple[list, float]:
     """`timed(thread, i)` called rounds // concurrency times in each of `concurrency` threads
     at once: the seconds each call returned, and the wall time of the whole run."""
     from django.db import connection
 
-    timings: list[float] = []
+    timings: list = []
     lock = threading.Lock()
 
     def worker(n: int) -> None:
@@ -124,6 +124,43 @@ def in_threads(concurrency: int, rounds: int, timed) -> tuple[list[float], float
     for thread in threads:
         thread.join()
     return timings, time.perf_counter() - started
+
+
+def in_processes(concurrency: int, rounds: int, timed, during=None) -> tuple[list, float]:
+    """As in_threads, but each of the `concurrency` callers is a process forked from this one
+    (its own interpreter and database connection, as each of a server's worker processes
+    is), so the callers' Python runs on every core rather than on one behind the GIL.
+    `timed(n, i)` returns (seconds, anything); `during`, when given, starts in this process
+    once the children are forked (a thread making changes) and is stopped by the caller."""
+    import multiprocessing
+
+    from django.db import connections
+
+    context = multiprocessing.get_context("fork")
+    connections.close_all()  # each child opens its own
+    ready = context.Barrier(concurrency + 1)
+    results = context.Queue()
+
+    def child(n: int) -> None:
+        from django.db import connection
+
+        connection.ensure_connection()
+        ready.wait()
+        results.put([timed(n, i) for i in range(rounds // concurrency)])
+        connection.close()
+
+    children = [context.Process(target=child, args=(n,)) for n in range(concurrency)]
+    for process in children:
+        process.start()
+    if during is not None:
+        during()
+    ready.wait()
+    started = time.perf_counter()
+    collected = [item for _process in children for item in results.get()]
+    elapsed = time.perf_counter() - started
+    for process in children:
+        process.join()
+    return collected, elapsed
 
 
 def storefront_page(queries: list[str], rounds: int) -> None:
@@ -166,46 +203,69 @@ def storefront_page(queries: list[str], rounds: int) -> None:
 
 
 def answered(channel, queries: list[str], rounds: int) -> None:
-    """What the storefront's search page and GraphQL's productSearchFacets ask since search
-    answers are kept (backend.search.answers): the search, then the facets with the total
-    and the first page of 24 ids by relevance through the kept answer. Three cases:
+    """Search with facets since answers are kept (backend.search.answers), in two shapes:
 
-    - computed: this query's kept answer deleted before each call (no shopper asked it since
-      the last change that touched it): the statement runs and the answer is written;
-    - kept: every query answered once before timing;
-    - kept, with changes: as kept, while another thread renames a product of the synthetic
-      catalogue every 0.5 s and refreshes its document (the refresh task's work), which
-      drops the answers it touches; the hit rate is printed.
+    - the storefront's call: the search over the channel's listed products, its answer key,
+      then the facets with the total and the first page of 24 ids by relevance;
+    - GraphQL productSearchFacets' call: the match (parse and the substring lookup), its
+      answer key, the kept facets, and only on a miss the products and the facet statement.
+
+    Each in four cases: computed (this query's kept answer deleted before each call, untimed:
+    no shopper asked it since the last change that touched it), kept (every query answered
+    once before timing), and kept while another thread sells or renames a product every
+    0.5 s (`changes`; 20 times the rounds, so that there are changes to measure); the share
+    served from a kept answer is printed. Concurrency 1,
+    then 8 threads of this process (one interpreter: its Python runs on one core at a time)
+    and 8 forked processes (each its own interpreter and connection, as a server's worker
+    processes are).
     """
     from backend.catalog.models import Product
     from backend.search.documents import refresh_documents
     from backend.search.models import SearchAnswer
-    from backend.search.selectors import facets_for, search
+    from backend.search.selectors import facets_for, kept_facets, match, search
     from backend.storefront.selectors import listed_products
 
-    served: list[bool] = []
-
+    window = (0, 24)
     # Untimed: each query's answer key (the same for every call while the vocabulary stays).
-    keys = {q: search(listed_products(channel), q).answer_key(channel) for q in queries}
+    keys = {q: match(q).answer_key(channel) for q in queries}
 
-    def call(query: str, fresh: bool) -> float:
-        key = keys[query]
-        if key is not None:  # untimed: deleted for "computed", and whether it is kept now
-            kept = SearchAnswer.objects.filter(channel=channel, key=key.digest)
-            if fresh:
-                kept.delete()
-            served.append(kept.exists())
-        t = time.perf_counter()
+    def storefront_call(query: str) -> bool:
         found = search(listed_products(channel), query)
         answer = found.answer_key(channel)
-        facets_for(found.products, page_window=(0, 24), count_licensed=True, answer=answer)
-        return time.perf_counter() - t
+        if kept_facets(answer, page_window=window) is not None:
+            return True
+        facets_for(found.products, page_window=window, count_licensed=True, answer=answer)
+        return False
+
+    def facets_call(query: str) -> bool:
+        found = match(query)
+        answer = found.answer_key(channel)
+        if kept_facets(answer) is not None:
+            return True
+        facets_for(found.apply(listed_products(channel)).products, answer=answer)
+        return False
+
+    def timed(shape, query: str, fresh: bool) -> tuple[float, bool]:
+        key = keys[query]
+        if fresh and key is not None:
+            SearchAnswer.objects.filter(channel=channel, key=key.digest).delete()
+        t = time.perf_counter()
+        served = shape(query)
+        return time.perf_counter() - t, served
 
     names = iter(range(10**9))
     stop = threading.Event()
 
-    def changes() -> None:
+    def changes(kind: str) -> None:
+        """Every 0.5 s one product of the synthetic catalogue changes and its document is
+        refreshed (the refresh task's work, here without the debounce): "sale", one unit
+        sold while it stays in stock (the document's answer digest stays, as for a save that
+        changes nothing shoppers see); "rename", a word added to or taken from its name (the
+        digest moves: the answers that counted it or match it now are dropped)."""
         from django.db import connection
+        from django.db.models import F
+
+        from backend.inventory.models import Stock
 
         products = list(
             Product.objects.filter(slug__startswith="synthetic-")
@@ -215,44 +275,62 @@ def answered(channel, queries: list[str], rounds: int) -> None:
         try:
             while not stop.wait(0.5):
                 pk, name = products[next(names) % len(products)]
-                # The same name: the refresh rewrites the document as a stock or price
-                # change would, and drops every answer that counted the product.
-                Product.objects.filter(pk=pk).update(name=name)
+                if kind == "sale":
+                    Stock.objects.filter(
+                        product_variant__product_id=pk, quantity__gt=F("quantity_allocated") + 1
+                    ).update(quantity=F("quantity") - 1)
+                else:
+                    current = Product.objects.get(pk=pk).name
+                    renamed = current[: -len("礼盒")] if current.endswith("礼盒") else f"{name}礼盒"
+                    Product.objects.filter(pk=pk).update(name=renamed)
                 refresh_documents([pk])
         finally:
             connection.close()
 
-    for label, fresh, changing in (
-        ("computed", True, False),
-        ("kept", False, False),
-        ("kept, with changes", False, True),
+    for shape_label, shape in (
+        ("storefront search call (search + facets + page ids)", storefront_call),
+        ("productSearchFacets call (match + facets)", facets_call),
     ):
-        if not fresh:
-            for q in queries:
-                call(q, False)
-        changer = threading.Thread(target=changes) if changing else None
-        if changer:
-            stop.clear()
-            changer.start()
-        for concurrency in (1, 8):
-            served.clear()
-            timings, elapsed = in_threads(
-                concurrency,
-                rounds,
-                lambda n, i, fresh=fresh: call(queries[(n + i) % len(queries)], fresh),
-            )
-            hits = sum(served) / len(served) if served else 0
-            print(
-                f"storefront search call (search + facets + page ids), answer {label}, "
-                f"concurrency {concurrency}: {len(timings)} searches, "
-                f"{len(timings) / elapsed:.1f}/s, "
-                "p50 {:.1f} ms, p95 {:.1f} ms".format(*p50_p95(timings))
-                + f", served from a kept answer {hits:.0%}",
-                flush=True,
-            )
-        if changer:
-            stop.set()
-            changer.join()
+        for label, fresh, changing in (
+            ("computed", True, ""),
+            ("kept", False, ""),
+            ("kept, a sale every 0.5 s", False, "sale"),
+            ("kept, a rename every 0.5 s", False, "rename"),
+        ):
+            for runner, concurrency in (("", 1), ("threads", 8), ("processes", 8)):
+                if not fresh:
+                    for q in queries:
+                        shape(q)
+                changer = threading.Thread(target=changes, args=(changing,)) if changing else None
+                # Long enough for changes to happen: kept searches take milliseconds.
+                calls = rounds * 20 if changing else rounds
+
+                def run(n, i, shape=shape, fresh=fresh):
+                    return timed(shape, queries[(n + i) % len(queries)], fresh)
+
+                if changer:
+                    stop.clear()
+                if runner == "processes":
+                    results, elapsed = in_processes(
+                        concurrency, calls, run, during=changer.start if changer else None
+                    )
+                else:
+                    if changer:
+                        changer.start()
+                    results, elapsed = in_threads(concurrency, calls, run)
+                if changer:
+                    stop.set()
+                    changer.join()
+                timings = [seconds for seconds, _served in results]
+                hits = sum(served for _seconds, served in results) / len(results)
+                print(
+                    f"{shape_label}, answer {label}, concurrency {concurrency}"
+                    + (f" ({runner})" if runner else "")
+                    + f": {len(timings)} searches, {len(timings) / elapsed:.1f}/s, "
+                    "p50 {:.1f} ms, p95 {:.1f} ms".format(*p50_p95(timings))
+                    + f", served from a kept answer {hits:.0%}",
+                    flush=True,
+                )
 
 
 FACETS_QUERY = """query($s: String!) { productSearchFacets(search: $s, channel: "guanyun") {
