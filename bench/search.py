@@ -103,16 +103,29 @@ def add_synthetic(count: int, chunk: int = 5000) -> None:
     )
 
 
-def in_threads(concurrency: int, rounds: int, timed) -> tuple[list, float]:
-    """`timed(thread, i)` called rounds // concurrency times in each of `concurrency` threads
-    at once: the seconds each call returned, and the wall time of the whole run."""
+def calls(n: int, timed, count: int, seconds: float | None) -> list:
+    """`timed(n, i)` for i = 0, 1, … : `count` times, or for `seconds` when given."""
+    if seconds is None:
+        return [timed(n, i) for i in range(count)]
+    done = []
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        done.append(timed(n, len(done)))
+    return done
+
+
+def in_threads(
+    concurrency: int, rounds: int, timed, seconds: float | None = None
+) -> tuple[list, float]:
+    """`timed(thread, i)` called rounds // concurrency times (or for `seconds`) in each of
+    `concurrency` threads at once: what each call returned, and the wall time of the run."""
     from django.db import connection
 
     timings: list = []
     lock = threading.Lock()
 
     def worker(n: int) -> None:
-        local = [timed(n, i) for i in range(rounds // concurrency)]
+        local = calls(n, timed, rounds // concurrency, seconds)
         with lock:
             timings.extend(local)
         connection.close()
@@ -126,7 +139,9 @@ def in_threads(concurrency: int, rounds: int, timed) -> tuple[list, float]:
     return timings, time.perf_counter() - started
 
 
-def in_processes(concurrency: int, rounds: int, timed, during=None) -> tuple[list, float]:
+def in_processes(
+    concurrency: int, rounds: int, timed, during=None, seconds: float | None = None
+) -> tuple[list, float]:
     """As in_threads, but each of the `concurrency` callers is a process forked from this one
     (its own interpreter and database connection, as each of a server's worker processes
     is), so the callers' Python runs on every core rather than on one behind the GIL.
@@ -146,7 +161,7 @@ def in_processes(concurrency: int, rounds: int, timed, during=None) -> tuple[lis
 
         connection.ensure_connection()
         ready.wait()
-        results.put([timed(n, i) for i in range(rounds // concurrency)])
+        results.put(calls(n, timed, rounds // concurrency, seconds))
         connection.close()
 
     children = [context.Process(target=child, args=(n,)) for n in range(concurrency)]
@@ -202,7 +217,10 @@ def storefront_page(queries: list[str], rounds: int) -> None:
             )
 
 
-def answered(channel, queries: list[str], rounds: int) -> None:
+CHANGES_SECONDS = 10.0
+
+
+def answered(channel, queries: list[str], rounds: int, cases: set[str]) -> None:
     """Search with facets since answers are kept (backend.search.answers), in two shapes:
 
     - the storefront's call: the search over the channel's listed products, its answer key,
@@ -213,7 +231,8 @@ def answered(channel, queries: list[str], rounds: int) -> None:
     Each in four cases: computed (this query's kept answer deleted before each call, untimed:
     no shopper asked it since the last change that touched it), kept (every query answered
     once before timing), and kept while another thread sells or renames a product every
-    0.5 s (`changes`; 20 times the rounds, so that there are changes to measure); the share
+    0.5 s (`changes`; for CHANGES_SECONDS rather than a number of rounds, so that there are
+    changes to measure); `cases` picks among computed, kept, sale and rename. The share
     served from a kept answer is printed. Concurrency 1,
     then 8 threads of this process (one interpreter: its Python runs on one core at a time)
     and 8 forked processes (each its own interpreter and connection, as a server's worker
@@ -297,13 +316,15 @@ def answered(channel, queries: list[str], rounds: int) -> None:
             ("kept, a sale every 0.5 s", False, "sale"),
             ("kept, a rename every 0.5 s", False, "rename"),
         ):
+            if (changing or label) not in cases:
+                continue
             for runner, concurrency in (("", 1), ("threads", 8), ("processes", 8)):
                 if not fresh:
                     for q in queries:
                         shape(q)
                 changer = threading.Thread(target=changes, args=(changing,)) if changing else None
                 # Long enough for changes to happen: kept searches take milliseconds.
-                calls = rounds * 20 if changing else rounds
+                seconds = CHANGES_SECONDS if changing else None
 
                 def run(n, i, shape=shape, fresh=fresh):
                     return timed(shape, queries[(n + i) % len(queries)], fresh)
@@ -312,17 +333,21 @@ def answered(channel, queries: list[str], rounds: int) -> None:
                     stop.clear()
                 if runner == "processes":
                     results, elapsed = in_processes(
-                        concurrency, calls, run, during=changer.start if changer else None
+                        concurrency,
+                        rounds,
+                        run,
+                        during=changer.start if changer else None,
+                        seconds=seconds,
                     )
                 else:
                     if changer:
                         changer.start()
-                    results, elapsed = in_threads(concurrency, calls, run)
+                    results, elapsed = in_threads(concurrency, rounds, run, seconds)
                 if changer:
                     stop.set()
                     changer.join()
-                timings = [seconds for seconds, _served in results]
-                hits = sum(served for _seconds, served in results) / len(results)
+                timings = [took for took, _served in results]
+                hits = sum(served for _took, served in results) / len(results)
                 print(
                     f"{shape_label}, answer {label}, concurrency {concurrency}"
                     + (f" ({runner})" if runner else "")
@@ -409,6 +434,14 @@ def main() -> None:
     parser.add_argument(
         "--http", action="store_true", help="also productSearchFacets over HTTP from gunicorn"
     )
+    parser.add_argument(
+        "--http-only", action="store_true", help="only productSearchFacets over HTTP"
+    )
+    parser.add_argument(
+        "--cases",
+        default="computed,kept,sale,rename",
+        help="which cases of the search call with kept answers",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8097)
     parser.add_argument(
@@ -450,6 +483,9 @@ def main() -> None:
         print(f"full rebuild: {documents:,} documents, {terms:,} terms in {seconds:.1f} s")
     channel = Channel.objects.get(slug="guanyun")
     queries = [q for _k, q, _r in CASES]
+    if args.http_only:
+        over_http(env, channel, queries, args.rounds, args.workers, args.port)
+        return
 
     parts: dict[str, list[float]] = {"parse": [], "page": [], "count": [], "facets": []}
     # GraphQL's shape: the first page and productSearchFacets, whose totalCount comes from the
@@ -516,7 +552,7 @@ def main() -> None:
             values.clear()
 
     if not args.lag_only and not args.page_only:
-        answered(channel, queries, args.rounds)
+        answered(channel, queries, args.rounds, set(args.cases.split(",")))
     if args.http:
         over_http(env, channel, queries, args.rounds, args.workers, args.port)
     if args.answers_only:

@@ -135,16 +135,18 @@ def store(
         if current_generation() != generation:
             return False
         cursor.execute(
-            f'INSERT INTO "{_table(SearchAnswer)}" (channel_id, key, tsquery, facets, '
-            "ranked_ids, matched_ids, computed_at, valid_until) VALUES (%s, %s, %s, %s::jsonb, "
-            "%s::bigint[], %s::bigint[], %s, %s) ON CONFLICT (channel_id, key) DO UPDATE SET "
-            "tsquery = EXCLUDED.tsquery, facets = EXCLUDED.facets, "
+            f'INSERT INTO "{_table(SearchAnswer)}" (channel_id, key, tsquery, selection, facets, '
+            "ranked_ids, matched_ids, computed_at, valid_until) VALUES (%s, %s, %s, %s, "
+            "%s::jsonb, %s::bigint[], %s::bigint[], %s, %s) ON CONFLICT (channel_id, key) DO "
+            "UPDATE SET tsquery = EXCLUDED.tsquery, selection = EXCLUDED.selection, "
+            "facets = EXCLUDED.facets, "
             "ranked_ids = EXCLUDED.ranked_ids, matched_ids = EXCLUDED.matched_ids, "
             "computed_at = EXCLUDED.computed_at, valid_until = EXCLUDED.valid_until",
             [
                 key.channel_id,
                 key.digest,
                 key.tsquery,
+                key.selection,
                 json.dumps(counts, ensure_ascii=False),
                 ranked_ids,
                 matched_ids or "{}",
@@ -164,32 +166,41 @@ def _begin_invalidation(cursor) -> None:
     )
 
 
-def invalidate_products(product_ids: list[int]) -> int:
+def invalidate_products(product_ids: list[int]) -> list[AnswerKey]:
     """Delete the answers a refresh of these products touches: those that matched one of
     them, and those whose query matches one of their documents now; expired answers go too
     (only they, when no product is given). Call inside the transaction that wrote the
-    documents, after writing them."""
+    documents, after writing them. Returns the unexpired answers it deleted, the most
+    recently computed first (backend.search.selectors.recompute computes them again)."""
     from backend.search.models import SearchDocument
 
     ids = sorted({int(i) for i in product_ids})
     if not ids:
-        return remove_expired()
+        remove_expired()
+        return []
     if len(ids) > TARGETED_LIMIT:
-        return invalidate_all()
+        invalidate_all()
+        return []
     answers, documents = _table(SearchAnswer), _table(SearchDocument)
+    now = timezone.now()
+    returning = "RETURNING channel_id, tsquery, selection, computed_at, valid_until > %s"
     with transaction.atomic(), connection.cursor() as cursor:
         _begin_invalidation(cursor)
         # Two statements: the first is a GIN lookup; the second reads each answer's query and
         # expiry but never its (large, compressed) list of matched ids.
-        cursor.execute(f'DELETE FROM "{answers}" WHERE matched_ids && %s::bigint[]', [ids])
-        deleted = cursor.rowcount
+        cursor.execute(
+            f'DELETE FROM "{answers}" WHERE matched_ids && %s::bigint[] {returning}', [ids, now]
+        )
+        dropped = cursor.fetchall()
         cursor.execute(
             f'DELETE FROM "{answers}" a WHERE a.valid_until <= %s '
             f'OR EXISTS (SELECT 1 FROM "{documents}" d WHERE d.product_id = ANY(%s::bigint[]) '
-            "AND d.vector @@ a.tsquery::tsquery)",
-            [timezone.now(), ids],
+            f"AND d.vector @@ a.tsquery::tsquery) {returning}",
+            [now, ids, now],
         )
-        return deleted + cursor.rowcount
+        dropped += cursor.fetchall()
+    live = sorted((row for row in dropped if row[4]), key=lambda row: row[3], reverse=True)
+    return [AnswerKey(channel_id=c, tsquery=t, selection=s) for c, t, s, _at, _live in live]
 
 
 def remove_expired() -> int:

@@ -234,7 +234,11 @@ def _refresh_batch(ids: list[int]) -> int:
         cursor.execute(ANSWER_DIGEST_SQL, [ids])
         changed = {product_id for (product_id,) in cursor.fetchall()}
         changed.update(set(ids) - {row[0] for row in rows})
-        answers.invalidate_products(sorted(changed))  # only expired ones when none moved
+        dropped = answers.invalidate_products(sorted(changed))  # only expired when none moved
+        # The answers shoppers were just reading are computed again before the commit.
+        from backend.search.selectors import recompute
+
+        recompute(dropped)
         # Cached catalog responses (GraphQL's, the storefront's listings) keyed by the catalog
         # version were made with the old documents' matches and ranks: after the product's own
         # change bumped the version, a search in the second before this refresh would

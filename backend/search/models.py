@@ -123,6 +123,9 @@ class SearchAnswer(models.Model):
     # sha256 of the tsquery and the facet selection (the tsquery can be long).
     key = models.CharField(max_length=64)
     tsquery = models.TextField()
+    # The facet selection the key names (AnswerKey.selection, a query string), so a refresh
+    # can compute the answer again (backend.search.selectors.recompute).
+    selection = models.TextField(blank=True, default="", db_default="")
     facets = models.JSONField(default=dict)
     ranked_ids = ArrayField(models.BigIntegerField(), default=list)
     matched_ids = ArrayField(models.BigIntegerField(), default=list)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
@@ -406,9 +408,7 @@ class SearchMatch:
             return None
         params = selection.as_params() if selection is not None else {}
         return AnswerKey(
-            channel_id=channel.pk,
-            tsquery=self.tsquery,
-            selection="&".join(f"{k}={v}" for k, v in sorted(params.items())),
+            channel_id=channel.pk, tsquery=self.tsquery, selection=urlencode(sorted(params.items()))
         )
 
     def apply(self, queryset: QuerySet) -> SearchResult:
@@ -442,6 +442,38 @@ def search(queryset: QuerySet, text: str) -> SearchResult:
     """Search `queryset`; when a typo was corrected the result says so (corrected_from), and
     when nothing matched it proposes a spelling (did_you_mean)."""
     return match(text).apply(queryset)
+
+
+def recompute(dropped: list[AnswerKey]) -> int:
+    """Compute again the answers a document refresh dropped (the first
+    SEARCH_ANSWERS_RECOMPUTED of them, the most recently computed first), inside the
+    refresh's transaction and from the documents it has just written, so that when it
+    commits the shoppers who ask them find them kept: no request pays the ranked scan, and
+    no crowd of requests runs it at once. The refresh holds the answers' lock exclusively
+    meanwhile, so these stores need no generation of their own. Returns how many it kept."""
+    from django.http import QueryDict
+
+    from backend.catalog.selectors import visible_products
+    from backend.channel.models import Channel
+
+    limit = getattr(settings, "SEARCH_ANSWERS_RECOMPUTED", 8)
+    chosen = dropped[: max(limit, 0)]
+    if not chosen or not hasattr(get_search_backend(), "unindexed"):
+        return 0
+    channels = Channel.objects.in_bulk({key.channel_id for key in chosen})
+    kept = 0
+    for key in chosen:
+        channel = channels.get(key.channel_id)
+        if channel is None:
+            continue
+        # Matched by the documents alone (as every kept answer is): the refresh has just
+        # written those of the products it was asked for.
+        found = SearchMatch(parsed=ParsedQuery(text="", tsquery=key.tsquery), unindexed=[])
+        products = found.apply(visible_products(channel=channel, user=None)).products
+        selection = FacetSelection.from_params(QueryDict(key.selection))
+        _compute_and_keep(filter_by_facets(products, selection), key)
+        kept += 1
+    return kept
 
 
 def suggestions(text: str, limit: int = 8) -> list[str]:

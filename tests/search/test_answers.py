@@ -77,8 +77,13 @@ def test_a_facet_selection_has_its_own_answer(seeded):
     assert SearchAnswer.objects.count() == 2
 
 
+def _computed_at() -> dict[str, object]:
+    return dict(SearchAnswer.objects.values_list("tsquery", "computed_at"))
+
+
 @pytest.mark.django_db
-def test_a_product_leaving_the_matches_drops_the_answer(seeded):
+def test_a_product_leaving_the_matches_drops_the_answer(seeded, settings):
+    settings.SEARCH_ANSWERS_RECOMPUTED = 0
     SearchAnswer.objects.all().delete()
     before = _facets("绿茶")
     tea = Product.objects.get(slug="yilu-green-tea")
@@ -93,7 +98,8 @@ def test_a_product_leaving_the_matches_drops_the_answer(seeded):
 
 
 @pytest.mark.django_db
-def test_a_product_joining_the_matches_drops_the_answer(seeded):
+def test_a_product_joining_the_matches_drops_the_answer(seeded, settings):
+    settings.SEARCH_ANSWERS_RECOMPUTED = 0
     SearchAnswer.objects.all().delete()
     before = _facets("紫菜")
     _facets("白酒")  # not touched by the change below
@@ -109,10 +115,54 @@ def test_a_product_joining_the_matches_drops_the_answer(seeded):
 
 
 @pytest.mark.django_db
+def test_a_refresh_computes_the_answers_it_drops_again_before_it_commits(seeded):
+    """The answers a refresh drops (here one the renamed product leaves and one it joins)
+    are computed again from the new documents inside the refresh's transaction: the next
+    shopper reads a kept answer equal to a fresh computation, and untouched answers stay as
+    they were."""
+    SearchAnswer.objects.all().delete()
+    left, joined = _facets("绿茶"), _facets("紫菜")
+    _facets("白酒")  # not touched by the change below
+    before = _computed_at()
+    tea = Product.objects.get(slug="yilu-green-tea")
+    Product.objects.filter(pk=tea.pk).update(name="伊芦山紫菜茶", description_plaintext="")
+    refresh_documents([tea.pk])
+    after = _computed_at()
+    assert set(after) == set(before)
+    baijiu = _search("白酒")[1].tsquery
+    assert after[baijiu] == before[baijiu]
+    assert all(after[t] > before[t] for t in after if t != baijiu)
+    with CaptureQueriesContext(connection) as queries:
+        now_left, now_joined = _facets("绿茶"), _facets("紫菜")
+    assert not any("MATERIALIZED" in q["sql"] for q in queries.captured_queries)
+    assert now_left == _facets("绿茶", keep=False) and now_left.total == left.total - 1
+    assert now_joined == _facets("紫菜", keep=False) and now_joined.total == joined.total + 1
+    assert tea.pk in now_joined.page_ids and tea.pk not in now_left.page_ids
+
+
+@pytest.mark.django_db
+def test_a_refresh_computes_again_at_most_the_configured_number_of_answers(seeded, settings):
+    settings.SEARCH_ANSWERS_RECOMPUTED = 1
+    SearchAnswer.objects.all().delete()
+    _facets("绿茶")
+    _facets("茶", FacetSelection(origin_town="伊芦乡"))
+    tea = Product.objects.get(slug="yilu-green-tea")
+    Product.objects.filter(pk=tea.pk).update(name="伊芦山云雾", description_plaintext="")
+    refresh_documents([tea.pk])
+    # The most recently computed of the two (the selection's) is kept again, with its
+    # selection read back from the row.
+    (kept,) = SearchAnswer.objects.all()
+    key = _search("茶", FacetSelection(origin_town="伊芦乡"))[1]
+    assert (kept.tsquery, kept.selection) == (key.tsquery, key.selection)
+    selection = FacetSelection(origin_town="伊芦乡")
+    assert _facets("茶", selection) == _facets("茶", selection, keep=False)
+
+
+@pytest.mark.django_db
 def test_a_refresh_that_changes_nothing_shoppers_see_keeps_the_answers(seeded):
     """A sale that leaves the product in stock and a save that changes nothing a search reads
     rewrite the document with the same answer digest: the answers stay. Running out of stock
-    moves the digest (the rank's in-stock points) and drops them."""
+    moves the digest (the rank's in-stock points): the answer is dropped and computed again."""
     from django.db.models import F
 
     from backend.inventory.models import Stock
@@ -129,9 +179,11 @@ def test_a_refresh_that_changes_nothing_shoppers_see_keeps_the_answers(seeded):
     refresh_documents([tea.pk])
     assert SearchAnswer.objects.count() == 1
     assert _facets("绿茶") == before == _facets("绿茶", keep=False)
+    kept_at = _computed_at()
     stocks.update(quantity=F("quantity_allocated"))  # sold out
     refresh_documents([tea.pk])
-    assert not SearchAnswer.objects.exists()
+    assert kept_at and set(_computed_at()) == set(kept_at)
+    assert all(at > kept_at[tsquery] for tsquery, at in _computed_at().items())
     assert _facets("绿茶") == _facets("绿茶", keep=False)
 
 
@@ -154,9 +206,13 @@ def test_an_unpublished_listing_reaches_the_answer_through_the_refresh_queue(
     with django_capture_on_commit_callbacks(execute=True):
         listing.save()
     assert PendingRefresh.objects.filter(product_id=listing.product_id).exists()
+    kept_at = _computed_at()
     refresh_pending_documents()
-    assert not SearchAnswer.objects.exists()
-    assert _facets("白酒").total == before.total - 1
+    assert kept_at and set(_computed_at()) == set(kept_at)
+    assert all(at > kept_at[tsquery] for tsquery, at in _computed_at().items())
+    with CaptureQueriesContext(connection) as queries:
+        assert _facets("白酒").total == before.total - 1
+    assert not any("MATERIALIZED" in q["sql"] for q in queries.captured_queries)
 
 
 @pytest.mark.django_db

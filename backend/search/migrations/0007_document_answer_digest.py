@@ -6,6 +6,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="searchanswer",
+            name="selection",
+            field=models.TextField(blank=True, db_default="", default=""),
+        ),
+        migrations.AddField(
             model_name="searchdocument",
             name="answer_digest",
             field=models.CharField(blank=True, db_default="", default="", max_length=32),
