@@ -320,6 +320,10 @@ SEARCH_BACKEND = os.environ.get(
 )
 # Ranking boosts added after text relevance and stock (backend/search/documents.py; each < 10).
 SEARCH_BOOSTS = {"brand_licensed": 3.0, "poverty_zone": 2.0, "sales": 2.0}
+# How many of the kept search answers a document refresh drops it computes again before it
+# commits (backend.search.selectors.recompute); 0: dropped answers are computed by the next
+# shopper who asks.
+SEARCH_ANSWERS_RECOMPUTED = int(os.environ.get("SEARCH_ANSWERS_RECOMPUTED", "8"))
 # Text messages and one-time codes (sign-up, login and password reset by mobile number).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "backend.account.sms.LogSmsBackend")
 # E-mail (order notifications): printed to the console unless a backend is configured.

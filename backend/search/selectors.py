@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
@@ -444,28 +445,37 @@ def search(queryset: QuerySet, text: str) -> SearchResult:
     return match(text).apply(queryset)
 
 
+# How long a refresh spends computing dropped answers again (at least one is computed): the
+# documents it wrote become visible only when it commits.
+RECOMPUTE_SECONDS = 1.0
+
+
 def recompute(dropped: list[AnswerKey]) -> int:
     """Compute again the answers a document refresh dropped (the first
-    SEARCH_ANSWERS_RECOMPUTED of them, the most recently computed first), inside the
-    refresh's transaction and from the documents it has just written, so that when it
-    commits the shoppers who ask them find them kept: no request pays the ranked scan, and
-    no crowd of requests runs it at once. The refresh holds the answers' lock exclusively
-    meanwhile, so these stores need no generation of their own. Returns how many it kept."""
+    SEARCH_ANSWERS_RECOMPUTED of them, the most recently computed first, for at most about
+    RECOMPUTE_SECONDS), inside the refresh's transaction and from the documents it has just
+    written, so that when it commits the shoppers who ask them find them kept: no request
+    pays the ranked scan, and no crowd of requests runs it at once. The refresh holds the answers' lock exclusively
+    meanwhile and has moved the generation on itself, so the generation these stores read
+    is the one they check. Returns how many it kept."""
     from django.http import QueryDict
 
     from backend.catalog.selectors import visible_products
     from backend.channel.models import Channel
 
-    limit = getattr(settings, "SEARCH_ANSWERS_RECOMPUTED", 8)
+    limit = settings.SEARCH_ANSWERS_RECOMPUTED
     chosen = dropped[: max(limit, 0)]
     if not chosen or not hasattr(get_search_backend(), "unindexed"):
         return 0
     channels = Channel.objects.in_bulk({key.channel_id for key in chosen})
     kept = 0
+    deadline = time.monotonic() + RECOMPUTE_SECONDS
     for key in chosen:
         channel = channels.get(key.channel_id)
         if channel is None:
             continue
+        if kept and time.monotonic() > deadline:
+            break  # the documents' own visibility waits for this commit
         # Matched by the documents alone (as every kept answer is): the refresh has just
         # written those of the products it was asked for.
         found = SearchMatch(parsed=ParsedQuery(text="", tsquery=key.tsquery), unindexed=[])
