@@ -455,9 +455,9 @@ def recompute(dropped: list[AnswerKey]) -> int:
     SEARCH_ANSWERS_RECOMPUTED of them, the most recently computed first, for at most about
     RECOMPUTE_SECONDS), inside the refresh's transaction and from the documents it has just
     written, so that when it commits the shoppers who ask them find them kept: no request
-    pays the ranked scan, and no crowd of requests runs it at once. The refresh holds the answers' lock exclusively
-    meanwhile and has moved the generation on itself, so the generation these stores read
-    is the one they check. Returns how many it kept."""
+    pays the ranked scan, and no crowd of requests runs it at once. The refresh holds the
+    answers' lock exclusively meanwhile and has moved the generation on itself, so the
+    generation these stores read is the one they check. Returns how many it kept."""
     from django.http import QueryDict
 
     from backend.catalog.selectors import visible_products
